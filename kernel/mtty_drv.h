@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * State shared by the files of the mtty module (not by the device model,
+ * which must stay free of kernel headers).
+ */
+#ifndef MTTY_DRV_H
+#define MTTY_DRV_H
+
+#include <linux/eventfd.h>
+#include <linux/mdev.h>
+#include <linux/mutex.h>
+#include <linux/vfio.h>
+
+#include "mtty_card.h"
+
+/* Region i lives at file offset i << MTTY_REGION_SHIFT of the device fd. */
+#define MTTY_REGION_SHIFT	40
+#define MTTY_REGION_OFF_MASK	((1ULL << MTTY_REGION_SHIFT) - 1)
+
+struct mtty_type {
+	struct mdev_type type;
+	unsigned int nr_ports;
+	const char *description;
+};
+
+/* Which interrupt the user has wired up: vfio-pci allows one at a time. */
+enum mtty_irq_mode {
+	MTTY_IRQ_NONE,
+	MTTY_IRQ_INTX,
+	MTTY_IRQ_MSI,
+};
+
+struct mtty_state {
+	struct vfio_device vdev;
+	const struct mtty_type *type;
+
+	/* Serialises the card model and every field below. */
+	struct mutex lock;
+	struct mtty_card card;
+
+	enum mtty_irq_mode irq_mode;
+	struct eventfd_ctx *intx_trigger;
+	bool intx_masked;		/* automasked or masked by the user */
+	struct eventfd_ctx *msi_trigger;
+	unsigned int msi_ports;		/* ports already signalled over MSI */
+	struct eventfd_ctx *req_trigger;
+	/* Not under @lock: its teardown waits for a thread that takes it. */
+	struct virqfd *intx_unmask_fd;
+};
+
+static inline struct mtty_state *mtty_from_vdev(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct mtty_state, vdev);
+}
+
+/* mtty_vfio.c */
+extern const struct vfio_device_ops mtty_vfio_ops;
+
+/* mtty_irq.c */
+void mtty_irq_update(struct mtty_state *st);
+int mtty_irq_get_info(struct mtty_state *st, unsigned long arg);
+int mtty_irq_set(struct mtty_state *st, unsigned long arg);
+void mtty_irq_reset(struct mtty_state *st);
+void mtty_irq_release(struct mtty_state *st);
+void mtty_irq_request(struct mtty_state *st, unsigned int count);
+
+#endif /* MTTY_DRV_H */

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Model of the PCI type 0 configuration header of the mtty serial card.
+ *
+ * No kernel headers: see mtty_model_types.h.  Offsets and bits are those of
+ * <linux/pci_regs.h>.  Every access is byte-wide; wider accesses are split
+ * by the caller, which keeps the model trivially bounds-safe.
+ */
+#ifndef MTTY_PCI_H
+#define MTTY_PCI_H
+
+#include "mtty_model_types.h"
+
+#define MTTY_PCI_CONFIG_SIZE	256
+#define MTTY_PCI_VENDOR_ID	0x4348
+#define MTTY_PCI_DEVICE_ID	0x3253
+#define MTTY_PCI_REVISION	0x10
+/* Serial controller (0x07), 16550-compatible (0x00), prog-if 16550 (0x02). */
+#define MTTY_PCI_CLASS		0x070002
+/* I/O BARs of this size hold one UART each. */
+#define MTTY_PCI_BAR_SIZE	8
+#define MTTY_PCI_MAX_BARS	2
+
+struct mtty_pci {
+	u8 cfg[MTTY_PCI_CONFIG_SIZE];
+	unsigned int nr_bars;	/* implemented I/O BARs, 1 or 2 */
+};
+
+/* Power-on state of a card with @nr_bars I/O BARs (clamped to 1..2). */
+void mtty_pci_init(struct mtty_pci *pci, unsigned int nr_bars);
+
+/*
+ * Byte access at @off.  @intx is the card's interrupt status, reflected in
+ * PCI_STATUS_INTERRUPT.  Offsets past the header read 0xff and ignore writes.
+ */
+u8 mtty_pci_read(const struct mtty_pci *pci, unsigned int off, bool intx);
+void mtty_pci_write(struct mtty_pci *pci, unsigned int off, u8 val);
+
+/* Bits of the byte at @off that software may change. */
+u8 mtty_pci_wmask(const struct mtty_pci *pci, unsigned int off);
+
+/* Current command register. */
+u16 mtty_pci_command(const struct mtty_pci *pci);
+
+#endif /* MTTY_PCI_H */

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VFIO face of an mtty device: regions, ioctls and the device's life
+ * between open and close.  Every user-supplied index, offset and size is
+ * checked here before the device model sees it.
+ */
+#include <linux/uaccess.h>
+
+#include "mtty_compat.h"
+#include "mtty_drv.h"
+
+/*
+ * Region size of @index: the config header, and one UART per BAR the card
+ * implements.  Everything else vfio-pci defines is absent (size 0).
+ */
+static u64 mtty_region_size(const struct mtty_state *st, unsigned int index)
+{
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+		return MTTY_PCI_CONFIG_SIZE;
+	if (index < st->card.nr_ports)
+		return MTTY_PCI_BAR_SIZE;
+	return 0;
+}
+
+/* Byte-wide access to one region; wider accesses are split by the caller. */
+static u8 mtty_region_read(struct mtty_state *st, unsigned int index,
+			   unsigned int off)
+{
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+		return mtty_card_config_read(&st->card, off);
+	return mtty_card_bar_read(&st->card, index, off);
+}
+
+static void mtty_region_write(struct mtty_state *st, unsigned int index,
+			      unsigned int off, u8 val)
+{
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+		mtty_card_config_write(&st->card, off, val);
+	else
+		mtty_card_bar_write(&st->card, index, off, val);
+}
+
+/*
+ * Decode a file position into region and offset, and check that the whole
+ * access fits inside an existing region.
+ */
+static int mtty_decode(const struct mtty_state *st, loff_t pos, size_t count,
+		       unsigned int *index, unsigned int *off)
+{
+	u64 upos = pos, size;
+
+	if (pos < 0 || (upos >> MTTY_REGION_SHIFT) >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+	*index = upos >> MTTY_REGION_SHIFT;
+	size = mtty_region_size(st, *index);
+	upos &= MTTY_REGION_OFF_MASK;
+	if (!count || upos >= size || count > size - upos)
+		return -EINVAL;
+	*off = upos;
+	return 0;
+}
+
+static ssize_t mtty_read(struct vfio_device *vdev, char __user *ubuf,
+			 size_t count, loff_t *ppos)
+{
+	struct mtty_state *st = mtty_from_vdev(vdev);
+	u8 buf[MTTY_PCI_CONFIG_SIZE];
+	unsigned int index, off, i;
+	int ret;
+
+	ret = mtty_decode(st, *ppos, count, &index, &off);
+	if (ret)
+		return ret;
+
+	mutex_lock(&st->lock);
+	for (i = 0; i < count; i++)
+		buf[i] = mtty_region_read(st, index, off + i);
+	mtty_irq_update(st);
+	mutex_unlock(&st->lock);
+
+	if (copy_to_user(ubuf, buf, count))
+		return -EFAULT;
+	return count;
+}
+
+static ssize_t mtty_write(struct vfio_device *vdev, const char __user *ubuf,
+			  size_t count, loff_t *ppos)
+{
+	struct mtty_state *st = mtty_from_vdev(vdev);
+	u8 buf[MTTY_PCI_CONFIG_SIZE];
+	unsigned int index, off, i;
+	int ret;
+
+	ret = mtty_decode(st, *ppos, count, &index, &off);
+	if (ret)
+		return ret;
+	/* Take the whole buffer first so a fault changes nothing. */
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+
+	mutex_lock(&st->lock);
+	for (i = 0; i < count; i++)
+		mtty_region_write(st, index, off + i, buf[i]);
+	mtty_irq_update(st);
+	mutex_unlock(&st->lock);
+	return count;
+}
+
+static int mtty_get_device_info(unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
+	struct vfio_device_info info;
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_irqs = VFIO_PCI_NUM_IRQS;
+
+	if (copy_to_user((void __user *)arg, &info, minsz))
+		return -EFAULT;
+	return 0;
+}
+
+static int mtty_get_region_info(struct mtty_state *st, unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_region_info info;
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+
+	info.size = mtty_region_size(st, info.index);
+	info.offset = (u64)info.index << MTTY_REGION_SHIFT;
+	info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ |
+				 VFIO_REGION_INFO_FLAG_WRITE : 0;
+	info.cap_offset = 0;
+
+	if (copy_to_user((void __user *)arg, &info, minsz))
+		return -EFAULT;
+	return 0;
+}
+
+static void mtty_reset(struct mtty_state *st)
+{
+	mutex_lock(&st->lock);
+	mtty_card_reset(&st->card);
+	mtty_irq_reset(st);
+	mutex_unlock(&st->lock);
+}
+
+static long mtty_ioctl(struct vfio_device *vdev, unsigned int cmd,
+		       unsigned long arg)
+{
+	struct mtty_state *st = mtty_from_vdev(vdev);
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO:
+		return mtty_get_device_info(arg);
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return mtty_get_region_info(st, arg);
+	case VFIO_DEVICE_GET_IRQ_INFO:
+		return mtty_irq_get_info(st, arg);
+	case VFIO_DEVICE_SET_IRQS:
+		return mtty_irq_set(st, arg);
+	case VFIO_DEVICE_RESET:
+		dev_dbg(vdev->dev, "reset\n");
+		mtty_reset(st);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int mtty_init_dev(struct vfio_device *vdev)
+{
+	struct mtty_state *st = mtty_from_vdev(vdev);
+	struct mdev_device *mdev = to_mdev_device(vdev->dev);
+
+	st->type = container_of(mdev->type, struct mtty_type, type);
+	mutex_init(&st->lock);
+	mtty_card_init(&st->card, st->type->nr_ports);
+	return 0;
+}
+
+static void mtty_release_dev(struct vfio_device *vdev)
+{
+	struct mtty_state *st = mtty_from_vdev(vdev);
+
+	mutex_destroy(&st->lock);
+	mtty_vfio_free_device(vdev);
+}
+
+static int mtty_open_device(struct vfio_device *vdev)
+{
+	dev_dbg(vdev->dev, "open\n");
+	/* Every user starts from a device fresh out of reset. */
+	mtty_reset(mtty_from_vdev(vdev));
+	return 0;
+}
+
+static void mtty_close_device(struct vfio_device *vdev)
+{
+	dev_dbg(vdev->dev, "close\n");
+	mtty_irq_release(mtty_from_vdev(vdev));
+}
+
+static void mtty_request(struct vfio_device *vdev, unsigned int count)
+{
+	mtty_irq_request(mtty_from_vdev(vdev), count);
+}
+
+const struct vfio_device_ops mtty_vfio_ops = {
+	.name = "vfio-mtty",
+	.init = mtty_init_dev,
+	.release = mtty_release_dev,
+	.open_device = mtty_open_device,
+	.close_device = mtty_close_device,
+	.read = mtty_read,
+	.write = mtty_write,
+	.ioctl = mtty_ioctl,
+	.request = mtty_request,
+	MTTY_VFIO_IOMMUFD_OPS
+};
