@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mtty-client: exercise an mtty mediated device from user space, without a
+ * VM, through VFIO.  This file parses the command line and dispatches; each
+ * command lives in a cmd_*.c file.
+ *
+ * Everything is validated before the device is opened, so that a typo never
+ * touches (or resets, as opening does) a device.
+ */
+#include "client.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef int (*cmd_fn)(struct mtty_card *card, const struct client_opts *opts);
+typedef int (*parse_fn)(const char *arg, struct client_opts *opts);
+
+struct command {
+	const char *name;
+	parse_fn parse;		/* NULL for commands without an argument */
+	cmd_fn run;
+};
+
+static int parse_irq(const char *arg, struct client_opts *opts)
+{
+	if (!strcmp(arg, "intx"))
+		opts->irq_index = VFIO_PCI_INTX_IRQ_INDEX;
+	else if (!strcmp(arg, "msi"))
+		opts->irq_index = VFIO_PCI_MSI_IRQ_INDEX;
+	else
+		return -1;
+	return 0;
+}
+
+/* Plain decimal digits only: no sign, no spaces, no "1e3". */
+static int parse_seconds(const char *arg, struct client_opts *opts)
+{
+	unsigned long value = 0;
+	const char *p;
+
+	if (!*arg)
+		return -1;
+	for (p = arg; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		value = value * 10 + (unsigned long)(*p - '0');
+		if (value > HOLD_MAX_SECONDS)
+			return -1;
+	}
+	opts->seconds = (unsigned int)value;
+	return 0;
+}
+
+static const struct command commands[] = {
+	{ "info", NULL, cmd_info },
+	{ "config", NULL, cmd_config },
+	{ "loopback", NULL, cmd_loopback },
+	{ "irq", parse_irq, cmd_irq },
+	{ "reset", NULL, cmd_reset },
+	{ "hold", parse_seconds, cmd_hold },
+	{ "badargs", NULL, cmd_badargs },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: mtty-client UUID COMMAND [ARGS]\n"
+		"\n"
+		"Open the mtty mediated device UUID through VFIO and run COMMAND:\n"
+		"  info          device flags, regions and irqs, one per line\n"
+		"  config        config space dump in lspci -xxx format\n"
+		"  loopback      UART data path, overrun, scratch, divisor latch\n"
+		"  irq intx|msi  interrupt delivery through an eventfd\n"
+		"  reset         VFIO_DEVICE_RESET returns the UARTs to reset state\n"
+		"  hold SECONDS  keep the device open until a removal request\n"
+		"                (prints \"request received\") or the timeout\n"
+		"  badargs       malformed ioctl arguments and accesses must fail\n"
+		"\n"
+		"Checks print one \"ok - ...\" or \"FAIL - ...\" line each.\n"
+		"Exit status: 0 success, 1 failure, 2 usage error, 3 hold timeout.\n"
+		"SECONDS is a decimal number up to %d.\n", HOLD_MAX_SECONDS);
+}
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mtty-client: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n\n", stderr);
+	usage(stderr);
+	return CLIENT_EXIT_USAGE;
+}
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	char uuid[VFIO_MDEV_UUID_LEN + 1];
+	struct client_opts opts = { .irq_index = 0, .seconds = 0 };
+	const struct command *cmd;
+	struct mtty_card card;
+	int nr_args, status;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return CLIENT_EXIT_OK;
+	}
+	if (argc < 3)
+		return usage_error("missing UUID or COMMAND");
+	if (vfio_mdev_uuid_parse(argv[1], uuid))
+		return usage_error("malformed UUID '%s'", argv[1]);
+	cmd = find_command(argv[2]);
+	if (!cmd)
+		return usage_error("unknown command '%s'", argv[2]);
+	nr_args = cmd->parse ? 1 : 0;
+	if (argc - 3 < nr_args)
+		return usage_error("%s: missing argument", cmd->name);
+	if (argc - 3 > nr_args)
+		return usage_error("%s: too many arguments", cmd->name);
+	if (cmd->parse && cmd->parse(argv[3], &opts))
+		return usage_error("%s: bad argument '%s'", cmd->name,
+				   argv[3]);
+
+	if (card_open(&card, uuid)) {
+		fprintf(stderr, "mtty-client: cannot open mdev %s\n", uuid);
+		return CLIENT_EXIT_FAIL;
+	}
+	status = cmd->run(&card, &opts);
+	card_close(&card);
+	/* A failed flush (full disk, closed pipe) must not pass silently. */
+	if (fflush(stdout) == EOF) {
+		perror("mtty-client: stdout");
+		status = CLIENT_EXIT_FAIL;
+	}
+	return status;
+}

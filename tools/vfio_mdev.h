@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Small user-space library to drive a VFIO mediated device without a VM.
+ *
+ * It follows the legacy group/container path of Linux 6.1 (an mdev sits in
+ * its own emulated IOMMU group, so the type1 IOMMU accepts it without any
+ * hardware IOMMU) and wraps the few device ioctls a test tool needs.
+ *
+ * Conventions: every function returning int returns 0 (or a documented
+ * non-negative value) on success and -1 with errno set on failure.  Failures
+ * are reported on stderr, naming the step and strerror(errno), unless the
+ * handle's "quiet" flag is set: a fuzzer sets it because it expects most of
+ * its calls to fail.  Nothing here checks arguments against region sizes or
+ * irq counts, so that tools can probe the driver's own checks.
+ */
+#ifndef VFIO_MDEV_H
+#define VFIO_MDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/vfio.h>
+
+/* Characters in a textual UUID: 8-4-4-4-12 hex digits and four hyphens. */
+#define VFIO_MDEV_UUID_LEN 36
+
+struct vfio_mdev {
+	int container_fd;	/* /dev/vfio/vfio */
+	int group_fd;		/* /dev/vfio/<group_id> */
+	int device_fd;		/* from VFIO_GROUP_GET_DEVICE_FD */
+	int group_id;
+	bool quiet;		/* set after open to silence error reports */
+	char uuid[VFIO_MDEV_UUID_LEN + 1];	/* lower case */
+};
+
+/*
+ * Check that @text is a UUID in 8-4-4-4-12 hex form and store its lower-case
+ * copy, NUL-terminated, in @out.  Silent: the caller decides how to complain.
+ * Returns -1 with errno EINVAL if @text is malformed.
+ */
+int vfio_mdev_uuid_parse(const char *text, char out[VFIO_MDEV_UUID_LEN + 1]);
+
+/*
+ * Open the mdev named @uuid (any case): find its IOMMU group in sysfs, attach
+ * the group to a new type1v2 container and get the device fd.  On failure
+ * every fd of @dev is -1, so vfio_mdev_close() is always safe to call.  If
+ * the device does not exist, errno is ENOENT.
+ */
+int vfio_mdev_open(struct vfio_mdev *dev, const char *uuid);
+
+/* Release the device, group and container; idempotent. */
+void vfio_mdev_close(struct vfio_mdev *dev);
+
+int vfio_mdev_device_info(const struct vfio_mdev *dev,
+			  struct vfio_device_info *info);
+int vfio_mdev_region_info(const struct vfio_mdev *dev, uint32_t index,
+			  struct vfio_region_info *info);
+int vfio_mdev_irq_info(const struct vfio_mdev *dev, uint32_t index,
+		       struct vfio_irq_info *info);
+
+/* VFIO_DEVICE_RESET. */
+int vfio_mdev_reset(const struct vfio_mdev *dev);
+
+/*
+ * Access @len bytes at @off inside @region (as returned by
+ * vfio_mdev_region_info()) with a single pread/pwrite at region->offset +
+ * @off.  A short transfer counts as a failure (errno EIO).
+ */
+int vfio_mdev_region_read(const struct vfio_mdev *dev,
+			  const struct vfio_region_info *region,
+			  uint64_t off, void *buf, size_t len);
+int vfio_mdev_region_write(const struct vfio_mdev *dev,
+			   const struct vfio_region_info *region,
+			   uint64_t off, const void *buf, size_t len);
+
+/* One-byte accesses: device registers that must be touched one at a time. */
+int vfio_mdev_read8(const struct vfio_mdev *dev,
+		    const struct vfio_region_info *region,
+		    uint64_t off, uint8_t *val);
+int vfio_mdev_write8(const struct vfio_mdev *dev,
+		     const struct vfio_region_info *region,
+		     uint64_t off, uint8_t val);
+
+/*
+ * VFIO_DEVICE_SET_IRQS with a correctly sized header followed by @data_len
+ * bytes of @data (bools or int32 eventfds, @count of them, or nothing).
+ */
+int vfio_mdev_set_irqs(const struct vfio_mdev *dev, uint32_t flags,
+		       uint32_t index, uint32_t start, uint32_t count,
+		       const void *data, size_t data_len);
+
+/*
+ * Helpers for vector 0 of irq @index, the only vector of a PCI INTx or
+ * single-vector MSI.  An @eventfd of -1 de-assigns the trigger.
+ */
+int vfio_mdev_irq_set_eventfd(const struct vfio_mdev *dev, uint32_t index,
+			      int32_t eventfd);
+int vfio_mdev_irq_mask(const struct vfio_mdev *dev, uint32_t index);
+int vfio_mdev_irq_unmask(const struct vfio_mdev *dev, uint32_t index);
+
+/* Tear down every trigger of irq @index (DATA_NONE, count 0). */
+int vfio_mdev_irq_disable(const struct vfio_mdev *dev, uint32_t index);
+
+/* A non-blocking, close-on-exec eventfd to hand to the irq helpers. */
+int vfio_mdev_eventfd_open(void);
+
+/*
+ * Wait up to @timeout_ms for @eventfd to be signalled and consume its count.
+ * Returns 1 if it was signalled, 0 on timeout, -1 on error.
+ */
+int vfio_mdev_eventfd_wait(int eventfd, int timeout_ms);
+
+#endif /* VFIO_MDEV_H */
