@@ -306,7 +306,7 @@ static void t_startup(struct port *p)
 static void t_irq_transfer(struct port *p)
 {
 	enum { LEN = 300 };
-	u8 tx[LEN], rx[LEN];
+	u8 tx[LEN], rx[LEN] = { 0 };
 	unsigned int sent = 0, got = 0, irqs = 0, errors = 0;
 	u8 ier = UART_IER_RLSI | UART_IER_RDI;
 

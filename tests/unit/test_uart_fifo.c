@@ -24,7 +24,7 @@ static void t_one_byte(struct port *p)
 static void t_fifo_16(struct port *p)
 {
 	unsigned int i;
-	u8 lsr = 0, got = 0;
+	u8 lsr, got;
 
 	port_out(p, UART_FCR, UART_FCR_ENABLE_FIFO);
 	for (i = 0; i < MTTY_UART_FIFO_SIZE; i++)
@@ -63,7 +63,7 @@ static void t_fifo_wraps(struct port *p)
 static void t_overrun(struct port *p)
 {
 	unsigned int i;
-	u8 got = 0;
+	u8 got;
 
 	port_out(p, UART_FCR, UART_FCR_ENABLE_FIFO);
 	for (i = 0; i <= MTTY_UART_FIFO_SIZE; i++)
