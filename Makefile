@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# mtty: build the module and the tools, test them on the host and inside a
+# booted Debian kernel.  `make help` lists the targets.
+
+KVER ?= $(shell ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -n 1)
+KDIR ?= /lib/modules/$(KVER)/build
+export KVER KDIR
+
+all: kernel tools
+
+kernel:
+	$(MAKE) -C kernel
+
+tools:
+	$(MAKE) -C tools
+
+# Install what the build, the tests and the demo need (Debian 12, as root).
+deps:
+	sh scripts/install-deps.sh
+
+# Host-side checks: unit tests of the device model and static analysis.
+check: all
+	sh tests/run-all.sh unit lint
+
+# Everything: host checks plus the tests inside a booted kernel (TCG VM).
+test: all
+	sh tests/run-all.sh unit lint vm
+
+# Only the VM tests.
+test-vm: all
+	sh tests/run-all.sh vm
+
+lint:
+	sh scripts/lint.sh
+
+# A throwaway VM walks through the seed document's steps 1 to 8.
+demo: deps
+	$(MAKE) all
+	sh tests/vm/run-vm.sh --demo
+
+clean:
+	$(MAKE) -C kernel clean
+	$(MAKE) -C tools clean
+	$(MAKE) -C tests/unit clean
+
+help:
+	@echo "make            build kernel/mtty.ko and tools/"
+	@echo "make deps       install build and test dependencies (apt, root)"
+	@echo "make check      unit tests of the device model + static analysis"
+	@echo "make test       check + VM tests in Debian's kernel under QEMU"
+	@echo "make test-vm    only the VM tests"
+	@echo "make demo       walk through the seed's steps in a throwaway VM"
+	@echo "KVER=... / KDIR=... choose the target kernel (default: newest in /boot)"
+
+.PHONY: all kernel tools deps check test test-vm lint demo clean help

@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Run every test stage given on the command line (lint, unit, vm, ...) and
+# add up their results.  Each stage ends with its own "N passed, N failed"
+# line; a stage that dies without one counts as one failure.  The last line
+# printed is the total.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+total_pass=0
+total_fail=0
+summary=
+
+stage_cmd() {
+	case $1 in
+	lint) echo "sh scripts/lint.sh" ;;
+	unit) echo "make -s -C tests/unit check" ;;
+	vm) echo "sh tests/vm/run-vm.sh --suite all" ;;
+	*) return 1 ;;
+	esac
+}
+
+for stage in "$@"; do
+	cmd=$(stage_cmd "$stage") || { echo "run-all: unknown stage $stage" >&2; exit 2; }
+	echo "=== $stage: $cmd"
+	out=$(mktemp)
+	# The stage's output goes to the terminal as it comes and to a file.
+	{ $cmd 2>&1; echo "exit=$?" >"$out.rc"; } | tee "$out"
+	rc=$(sed 's/exit=//' "$out.rc")
+	line=$(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	p=$(echo "$line" | sed -nE 's/.*(^|[^0-9])([0-9]+) passed.*/\2/p')
+	f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
+	rm -f "$out" "$out.rc"
+	if [ -z "$p" ] || [ -z "$f" ]; then
+		p=0
+		f=1
+		echo "run-all: stage $stage printed no result line (exit $rc)"
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "run-all: stage $stage exited $rc with no failed check"
+	fi
+	summary="$summary
+  $stage: $p passed, $f failed"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+done
+
+echo "=== summary$summary"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
