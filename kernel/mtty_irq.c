@@ -58,6 +58,13 @@ int mtty_irq_get_info(struct mtty_state *st, unsigned long arg)
 		return -EFAULT;
 	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
 		return -EINVAL;
+	/*
+	 * A conventional PCI function has no error reporting: like vfio-pci,
+	 * refuse the index rather than report it empty, which QEMU would warn
+	 * about ("Could not enable error recovery").
+	 */
+	if (info.index == VFIO_PCI_ERR_IRQ_INDEX)
+		return -EINVAL;
 
 	info.count = mtty_irq_count(info.index);
 	switch (info.index) {
