@@ -6,8 +6,10 @@
  */
 #include "client.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <linux/pci_regs.h>
 
@@ -75,6 +77,7 @@ int cmd_info(struct mtty_card *card, const struct client_opts *opts)
 	int status = CLIENT_EXIT_OK;
 	char name[PCI_NAME_SIZE];
 	uint32_t i;
+	int ret;
 
 	(void)opts;
 	fputs("device", stdout);
@@ -98,7 +101,18 @@ int cmd_info(struct mtty_card *card, const struct client_opts *opts)
 	for (i = 0; i < info->num_irqs; i++) {
 		struct vfio_irq_info irq;
 
-		if (vfio_mdev_irq_info(&card->dev, i, &irq)) {
+		card->dev.quiet = true;
+		ret = vfio_mdev_irq_info(&card->dev, i, &irq);
+		card->dev.quiet = false;
+		/* vfio-pci refuses indexes a function lacks, e.g. ERR on PCI. */
+		if (ret && errno == EINVAL) {
+			printf("irq %" PRIu32 " %s unsupported\n", i,
+			       pci_irq_name(i, name));
+			continue;
+		}
+		if (ret) {
+			fprintf(stderr, "irq %" PRIu32 " info: %s\n", i,
+				strerror(errno));
 			status = CLIENT_EXIT_FAIL;
 			continue;
 		}
