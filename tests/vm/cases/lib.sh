@@ -1,0 +1,170 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Shared helpers of the VM test cases (sourced). Results are TAP-like
+# lines "ok N - text" / "not ok N - text"; N runs across all cases of a
+# VM run (the counter lives in a file because every case is its own
+# shell). run-vm.sh counts these lines.
+
+# Constants and $WERR are used by the scripts that source this file.
+# shellcheck disable=SC2034
+
+PARENT=/sys/devices/virtual/mtty/mtty
+TYPES=$PARENT/mdev_supported_types
+MDEVS=/sys/bus/mdev/devices
+CLIENT=/usr/bin/mtty-client
+MTTY_KO=/lib/modules/mtty.ko
+# The seed's UUID, and a neighbour for the mtty-1 created beside it.
+UUID2=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
+UUID1=83b8f4f2-509f-382f-3c1e-e6bfe0fa1002
+# Default capacity of the project's driver.
+DEFAULT_MAX_PORTS=64
+
+TAP_COUNTER=/tmp/tap-counter
+
+_tap_next() {
+	tap_n=$(cat "$TAP_COUNTER" 2>/dev/null || echo 0)
+	tap_n=$((tap_n + 1))
+	echo "$tap_n" >"$TAP_COUNTER"
+}
+
+ok() {
+	_tap_next
+	echo "ok $tap_n - $*"
+}
+
+not_ok() {
+	_tap_next
+	echo "not ok $tap_n - $*"
+}
+
+diag() {
+	echo "# $*"
+}
+
+# check "description" command...: ok if the command succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# check_eq "description" expected actual
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1 (expected '$2', got '$3')"
+	fi
+}
+
+# Write a value to a sysfs file. Returns the write's status; the shell's
+# error message (e.g. "... No space left on device") is left in $WERR.
+sysfs_write() {
+	WERR=$({ echo "$2" >"$1"; } 2>&1)
+}
+
+# has_line TEXT REGEX: does a line of TEXT match the extended REGEX?
+has_line() {
+	printf '%s\n' "$1" | grep -Eq "$2"
+}
+
+# Read one sysfs attribute, or "missing" so comparisons fail visibly.
+rd() {
+	cat "$1" 2>/dev/null || echo missing
+}
+
+avail() {
+	rd "$TYPES/mtty-$1/available_instances"
+}
+
+create() {
+	sysfs_write "$TYPES/mtty-$1/create" "$2"
+}
+
+remove() {
+	sysfs_write "$MDEVS/$1/remove" 1
+}
+
+# Number of mdev devices (optionally those matching a glob).
+count_mdevs() {
+	# shellcheck disable=SC2086  # $1 is a glob on purpose
+	set -- "$MDEVS"/${1:-*}
+	if [ -e "$1" ]; then echo $#; else echo 0; fi
+}
+
+mtty_loaded() {
+	[ -d /sys/module/mtty ]
+}
+
+# Load mtty.ko (default parameters) unless it is loaded already, so a
+# case also runs after an earlier case failed half-way.
+ensure_loaded() {
+	mtty_loaded && return 0
+	out=$(insmod "$MTTY_KO" 2>&1) || {
+		not_ok "insmod mtty.ko: $out"
+		return 1
+	}
+}
+
+# Total ports of the loaded driver, from its max_ports parameter. Empty if
+# the module has no such parameter (e.g. the kernel's sample).
+max_ports() {
+	cat /sys/module/mtty/parameters/max_ports 2>/dev/null
+}
+
+# Remove every mdev of the mtty parent (cleanup between cases).
+remove_all() {
+	for d in "$MDEVS"/*; do
+		[ -e "$d/remove" ] || continue
+		case $(readlink -f "$d") in
+		"$PARENT"/*) echo 1 >"$d/remove" 2>/dev/null ;;
+		esac
+	done
+}
+
+# Does the client exist? Every check that needs it fails when it does not.
+have_client() {
+	[ -x "$CLIENT" ]
+}
+
+# Run the client, forward its "ok"/"FAIL" lines as diagnostics (prefixed
+# with the step), then report one result for the whole call: the exit
+# status must be 0 and no FAIL line may appear. Extra tests are made for
+# each FAIL line so a single failed sub-check is visible by name.
+client_check() {
+	desc=$1
+	shift
+	if ! have_client; then
+		not_ok "$desc: $CLIENT missing"
+		return 1
+	fi
+	out=$("$CLIENT" "$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed 's/^/#   /'
+	if [ "$rc" = 0 ] && ! printf '%s\n' "$out" | grep -q 'FAIL'; then
+		ok "$desc"
+	else
+		not_ok "$desc (exit $rc)"
+		return 1
+	fi
+}
+
+# Kernel log lines that mean a driver or core problem.
+KPROBLEM='WARNING|BUG|Oops|lockdep|KASAN|UBSAN|general protection|Call Trace'
+
+# dmesg_clean "context": ok if the kernel log has no problem line.
+dmesg_clean() {
+	bad=$(dmesg | grep -E "$KPROBLEM")
+	if [ -z "$bad" ]; then
+		ok "kernel log clean $1"
+	else
+		printf '%s\n' "$bad" | head -n 40 | sed 's/^/#   /'
+		not_ok "kernel log clean $1"
+	fi
+}
+
+# Seconds since boot, for time budgets.
+now() {
+	cut -d. -f1 /proc/uptime
+}
