@@ -45,7 +45,10 @@ bool mtty_card_intx_level(const struct mtty_card *card)
 
 u8 mtty_card_config_read(const struct mtty_card *card, unsigned int off)
 {
-	return mtty_pci_read(&card->pci, off, mtty_card_irq_ports(card) != 0);
+	/* Only the status byte shows the ports: spare other bytes the scan. */
+	bool intx = off == PCI_STATUS && mtty_card_irq_ports(card);
+
+	return mtty_pci_read(&card->pci, off, intx);
 }
 
 void mtty_card_config_write(struct mtty_card *card, unsigned int off, u8 val)

@@ -342,7 +342,7 @@ int mtty_irq_set(struct mtty_state *st, unsigned long arg)
 		intx_off = st->irq_mode != MTTY_IRQ_INTX;
 		mutex_unlock(&st->lock);
 		/* Without INTx an unmask eventfd has nothing left to unmask. */
-		if (intx_off)
+		if (intx_off && READ_ONCE(st->intx_unmask_fd))
 			vfio_virqfd_disable(&st->intx_unmask_fd);
 	}
 	kfree(data);
@@ -359,7 +359,9 @@ void mtty_irq_reset(struct mtty_state *st)
 /* Last close: drop every eventfd the user handed us. */
 void mtty_irq_release(struct mtty_state *st)
 {
-	vfio_virqfd_disable(&st->intx_unmask_fd);
+	/* Skip the workqueue flush inside when there is nothing to drop. */
+	if (READ_ONCE(st->intx_unmask_fd))
+		vfio_virqfd_disable(&st->intx_unmask_fd);
 	mutex_lock(&st->lock);
 	mtty_intx_disable(st);
 	mtty_msi_disable(st);

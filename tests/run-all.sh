@@ -28,7 +28,7 @@ for stage in "$@"; do
 	# The stage's output goes to the terminal as it comes and to a file.
 	{ $cmd 2>&1; echo "exit=$?" >"$out.rc"; } | tee "$out"
 	rc=$(sed 's/exit=//' "$out.rc")
-	line=$(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 	p=$(echo "$line" | sed -nE 's/.*(^|[^0-9])([0-9]+) passed.*/\2/p')
 	f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
 	rm -f "$out" "$out.rc"
