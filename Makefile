@@ -34,6 +34,11 @@ test-vm: all
 lint:
 	sh scripts/lint.sh
 
+# Benchmarks against the kernel's sample and the /dev/zero floor in one TCG
+# VM under icount; writes docs/benchmarks.md. Not part of `make test`.
+bench: kernel
+	sh tests/bench/run.sh
+
 # A throwaway VM walks through the seed document's steps 1 to 8.
 demo: deps
 	$(MAKE) all
@@ -43,6 +48,7 @@ clean:
 	$(MAKE) -C kernel clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tools/bench clean
 
 help:
 	@echo "make            build kernel/mtty.ko and tools/"
@@ -51,6 +57,7 @@ help:
 	@echo "make test       check + VM tests in Debian's kernel under QEMU"
 	@echo "make test-vm    only the VM tests"
 	@echo "make demo       walk through the seed's steps in a throwaway VM"
+	@echo "make bench      benchmarks vs the kernel's sample; writes docs/benchmarks.md"
 	@echo "KVER=... / KDIR=... choose the target kernel (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-vm lint demo clean help
+.PHONY: all kernel tools deps check test test-vm lint demo bench clean help

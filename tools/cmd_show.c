@@ -77,7 +77,6 @@ int cmd_info(struct mtty_card *card, const struct client_opts *opts)
 	int status = CLIENT_EXIT_OK;
 	char name[PCI_NAME_SIZE];
 	uint32_t i;
-	int ret;
 
 	(void)opts;
 	fputs("device", stdout);
@@ -100,6 +99,7 @@ int cmd_info(struct mtty_card *card, const struct client_opts *opts)
 
 	for (i = 0; i < info->num_irqs; i++) {
 		struct vfio_irq_info irq;
+		int ret;
 
 		card->dev.quiet = true;
 		ret = vfio_mdev_irq_info(&card->dev, i, &irq);
