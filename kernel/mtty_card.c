@@ -51,6 +51,16 @@ u8 mtty_card_config_read(const struct mtty_card *card, unsigned int off)
 	return mtty_pci_read(&card->pci, off, intx);
 }
 
+void mtty_card_config_read_block(const struct mtty_card *card,
+				 unsigned int off, u8 *buf, unsigned int len)
+{
+	/* One look at the ports for the whole access, if it spans status. */
+	bool intx = off <= PCI_STATUS && PCI_STATUS - off < len &&
+		    mtty_card_irq_ports(card);
+
+	mtty_pci_read_block(&card->pci, off, buf, len, intx);
+}
+
 void mtty_card_config_write(struct mtty_card *card, unsigned int off, u8 val)
 {
 	mtty_pci_write(&card->pci, off, val);

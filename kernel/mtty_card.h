@@ -30,6 +30,10 @@ void mtty_card_reset(struct mtty_card *card);
 u8 mtty_card_config_read(const struct mtty_card *card, unsigned int off);
 void mtty_card_config_write(struct mtty_card *card, unsigned int off, u8 val);
 
+/* mtty_card_config_read() of @len consecutive bytes from @off into @buf. */
+void mtty_card_config_read_block(const struct mtty_card *card,
+				 unsigned int off, u8 *buf, unsigned int len);
+
 /*
  * UART register @off of the port behind BAR @bar.  A BAR the card does not
  * implement, or an offset past the BAR, reads 0xff and ignores writes.

@@ -81,6 +81,15 @@ u8 mtty_pci_read(const struct mtty_pci *pci, unsigned int off, bool intx)
 	return val;
 }
 
+void mtty_pci_read_block(const struct mtty_pci *pci, unsigned int off,
+			 u8 *buf, unsigned int len, bool intx)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = mtty_pci_read(pci, off + i, intx);
+}
+
 void mtty_pci_write(struct mtty_pci *pci, unsigned int off, u8 val)
 {
 	u8 mask;

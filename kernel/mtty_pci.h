@@ -36,6 +36,10 @@ void mtty_pci_init(struct mtty_pci *pci, unsigned int nr_bars);
 u8 mtty_pci_read(const struct mtty_pci *pci, unsigned int off, bool intx);
 void mtty_pci_write(struct mtty_pci *pci, unsigned int off, u8 val);
 
+/* mtty_pci_read() of @len consecutive bytes from @off into @buf. */
+void mtty_pci_read_block(const struct mtty_pci *pci, unsigned int off,
+			 u8 *buf, unsigned int len, bool intx);
+
 /* Bits of the byte at @off that software may change. */
 u8 mtty_pci_wmask(const struct mtty_pci *pci, unsigned int off);
 

@@ -22,22 +22,32 @@ static u64 mtty_region_size(const struct mtty_state *st, unsigned int index)
 	return 0;
 }
 
-/* Byte-wide access to one region; wider accesses are split by the caller. */
-static u8 mtty_region_read(struct mtty_state *st, unsigned int index,
-			   unsigned int off)
+/* Read @count bytes of one region; the caller holds st->lock. */
+static void mtty_region_read(struct mtty_state *st, unsigned int index,
+			     unsigned int off, u8 *buf, size_t count)
 {
-	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
-		return mtty_card_config_read(&st->card, off);
-	return mtty_card_bar_read(&st->card, index, off);
+	size_t i;
+
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
+		mtty_card_config_read_block(&st->card, off, buf, count);
+		return;
+	}
+	/* UART registers are byte-wide: a wider access is several bytes. */
+	for (i = 0; i < count; i++)
+		buf[i] = mtty_card_bar_read(&st->card, index, off + i);
 }
 
 static void mtty_region_write(struct mtty_state *st, unsigned int index,
-			      unsigned int off, u8 val)
+			      unsigned int off, const u8 *buf, size_t count)
 {
-	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
-		mtty_card_config_write(&st->card, off, val);
-	else
-		mtty_card_bar_write(&st->card, index, off, val);
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+			mtty_card_config_write(&st->card, off + i, buf[i]);
+		else
+			mtty_card_bar_write(&st->card, index, off + i, buf[i]);
+	}
 }
 
 /*
@@ -77,18 +87,15 @@ static bool mtty_is_word(size_t count)
 	return count == 1 || count == 2 || count == 4;
 }
 
+/* One access under the lock, then whatever interrupt it caused. */
 static void mtty_access(struct mtty_state *st, unsigned int index,
 			unsigned int off, u8 *buf, size_t count, bool write)
 {
-	size_t i;
-
 	mutex_lock(&st->lock);
-	for (i = 0; i < count; i++) {
-		if (write)
-			mtty_region_write(st, index, off + i, buf[i]);
-		else
-			buf[i] = mtty_region_read(st, index, off + i);
-	}
+	if (write)
+		mtty_region_write(st, index, off, buf, count);
+	else
+		mtty_region_read(st, index, off, buf, count);
 	mtty_irq_update(st);
 	mutex_unlock(&st->lock);
 }

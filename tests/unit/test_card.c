@@ -197,9 +197,38 @@ static void t_init_fresh(void)
 	check_port_reset(1, "2-port init");
 }
 
+/*
+ * A block read of config space (how the driver serves wide accesses) must
+ * return exactly what byte reads return, the interrupt status bit included,
+ * for every offset and length.
+ */
+static void t_config_block_matches_bytes(void)
+{
+	struct mtty_card card;
+	unsigned int off, len, i, bad = 0;
+	u8 block[4];
+
+	mtty_card_init(&card, 2);
+	mtty_card_bar_write(&card, 0, UART_IER, UART_IER_THRI);
+	CHECK(mtty_card_irq_ports(&card) != 0, "port 0 requests an interrupt");
+	for (off = 0; off + 4 <= MTTY_PCI_CONFIG_SIZE; off++) {
+		for (len = 1; len <= 4; len++) {
+			mtty_card_config_read_block(&card, off, block, len);
+			for (i = 0; i < len; i++)
+				if (block[i] != mtty_card_config_read(&card, off + i))
+					bad++;
+		}
+	}
+	CHECK_EQ(0, bad, "block reads equal byte reads at every offset");
+	mtty_card_config_read_block(&card, PCI_STATUS - 2, block, 4);
+	CHECK(block[2] & PCI_STATUS_INTERRUPT,
+	      "a dword read spanning status shows the interrupt");
+}
+
 int main(void)
 {
 	t_init_fresh();
+	t_config_block_matches_bytes();
 	t_two_ports_independent();
 	t_absent_bars();
 	t_bar_offsets();
