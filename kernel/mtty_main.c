@@ -10,6 +10,7 @@
 
 #include <linux/device.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 
 #include "mtty_compat.h"
@@ -181,6 +182,61 @@ static const struct attribute_group *mtty_parent_groups[] = {
 	NULL,
 };
 
+static void mtty_parent_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+/*
+ * The parent is announced to user space only once it is a complete mdev
+ * parent: an "add" event sent earlier makes libvirt look for the
+ * /sys/class/mdev_bus link before mdev_register_parent() has made it
+ * ("Unable to find address for mdev parent device").  The one event sent
+ * carries MDEV_STATE=registered, so rules written for the mdev core's own
+ * "change" event match it too.
+ */
+static int mtty_parent_create(void)
+{
+	char *envp[2];
+	struct device *dev;
+	int ret;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	device_initialize(dev);
+	dev->class = mtty_class;
+	dev->groups = mtty_parent_groups;
+	dev->release = mtty_parent_release;
+	ret = dev_set_name(dev, MTTY_NAME);
+	if (ret)
+		goto err_put;
+
+	dev_set_uevent_suppress(dev, true);
+	ret = device_add(dev);
+	if (ret)
+		goto err_put;
+
+	ret = mdev_register_parent(&mtty_parent, dev, &mtty_driver,
+				   mtty_mdev_types,
+				   ARRAY_SIZE(mtty_mdev_types));
+	if (ret)
+		goto err_del;
+
+	dev_set_uevent_suppress(dev, false);
+	envp[0] = "MDEV_STATE=registered";
+	envp[1] = NULL;
+	kobject_uevent_env(&dev->kobj, KOBJ_ADD, envp);
+	mtty_parent_dev = dev;
+	return 0;
+
+err_del:
+	device_del(dev);
+err_put:
+	put_device(dev);
+	return ret;
+}
+
 static int __init mtty_init(void)
 {
 	int ret;
@@ -201,24 +257,11 @@ static int __init mtty_init(void)
 		goto err_driver;
 	}
 
-	mtty_parent_dev = device_create_with_groups(mtty_class, NULL,
-						    MKDEV(0, 0), NULL,
-						    mtty_parent_groups,
-						    MTTY_NAME);
-	if (IS_ERR(mtty_parent_dev)) {
-		ret = PTR_ERR(mtty_parent_dev);
-		goto err_class;
-	}
-
-	ret = mdev_register_parent(&mtty_parent, mtty_parent_dev,
-				   &mtty_driver, mtty_mdev_types,
-				   ARRAY_SIZE(mtty_mdev_types));
+	ret = mtty_parent_create();
 	if (ret)
-		goto err_dev;
+		goto err_class;
 	return 0;
 
-err_dev:
-	device_unregister(mtty_parent_dev);
 err_class:
 	class_destroy(mtty_class);
 err_driver:

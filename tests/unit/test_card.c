@@ -204,7 +204,6 @@ static void t_init_fresh(void)
  */
 static void t_config_block_matches_bytes(void)
 {
-	struct mtty_card card;
 	unsigned int off, len, i, bad = 0;
 	u8 block[4];
 
