@@ -19,17 +19,23 @@ tools:
 deps:
 	sh scripts/install-deps.sh
 
-# Host-side checks: unit tests of the device model and static analysis.
+# Host-side checks: unit tests of the device model, the mdevctl callout's
+# tests and static analysis.
 check: all
-	sh tests/run-all.sh unit lint
+	sh tests/run-all.sh unit callout lint
 
-# Everything: host checks plus the tests inside a booted kernel (TCG VM).
+# Everything: host checks, the tests inside a booted kernel (TCG VM) and the
+# reboot tests on a full Debian system.
 test: all
-	sh tests/run-all.sh unit lint vm
+	sh tests/run-all.sh unit callout lint vm rootfs
 
 # Only the VM tests.
 test-vm: all
 	sh tests/run-all.sh vm
+
+# Reboot tests on a full Debian 12 system (second VM tier).
+test-rootfs: all
+	sh tests/run-all.sh rootfs
 
 lint:
 	sh scripts/lint.sh
@@ -50,14 +56,20 @@ clean:
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tools/bench clean
 
+include install/install.mk
+
 help:
 	@echo "make            build kernel/mtty.ko and tools/"
 	@echo "make deps       install build and test dependencies (apt, root)"
 	@echo "make check      unit tests of the device model + static analysis"
 	@echo "make test       check + VM tests in Debian's kernel under QEMU"
 	@echo "make test-vm    only the VM tests"
+	@echo "make test-rootfs   reboot tests on a full Debian system under QEMU"
+	@echo "make install    module, tools, callout, udev rules, systemd units, docs (DESTDIR, PREFIX, VFIO_GROUP)"
+	@echo "make uninstall  remove what make install installed"
+	@echo "make dkms-install  the same, with the module built by DKMS for every kernel"
 	@echo "make demo       walk through the seed's steps in a throwaway VM"
 	@echo "make bench      benchmarks vs the kernel's sample; writes docs/benchmarks.md"
 	@echo "KVER=... / KDIR=... choose the target kernel (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-vm lint demo bench clean help
+.PHONY: all kernel tools deps check test test-vm test-rootfs lint demo bench clean help

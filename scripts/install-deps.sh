@@ -29,6 +29,9 @@ cppcheck
 clang
 clang-tidy
 valgrind
+mmdebstrap
+e2fsprogs
+pkg-config
 "
 
 missing=

@@ -16,6 +16,8 @@ stage_cmd() {
 	case $1 in
 	lint) echo "sh scripts/lint.sh" ;;
 	unit) echo "make -s -C tests/unit check" ;;
+	callout) echo "sh tests/callout/run.sh" ;;
+	rootfs) echo "sh tests/rootfs/run.sh" ;;
 	vm) echo "sh tests/vm/run-vm.sh --suite all" ;;
 	*) return 1 ;;
 	esac
