@@ -36,17 +36,28 @@ unsigned int mtty_card_irq_ports(const struct mtty_card *card)
 	return ports;
 }
 
+/* Whether any port requests service: stops at the first that does. */
+static bool mtty_card_irq_any(const struct mtty_card *card)
+{
+	unsigned int i;
+
+	for (i = 0; i < card->nr_ports; i++)
+		if (mtty_uart_irq_pending(&card->port[i]))
+			return true;
+	return false;
+}
+
 bool mtty_card_intx_level(const struct mtty_card *card)
 {
 	if (mtty_pci_command(&card->pci) & PCI_COMMAND_INTX_DISABLE)
 		return false;
-	return mtty_card_irq_ports(card) != 0;
+	return mtty_card_irq_any(card);
 }
 
 u8 mtty_card_config_read(const struct mtty_card *card, unsigned int off)
 {
 	/* Only the status byte shows the ports: spare other bytes the scan. */
-	bool intx = off == PCI_STATUS && mtty_card_irq_ports(card);
+	bool intx = off == PCI_STATUS && mtty_card_irq_any(card);
 
 	return mtty_pci_read(&card->pci, off, intx);
 }
@@ -56,7 +67,7 @@ void mtty_card_config_read_block(const struct mtty_card *card,
 {
 	/* One look at the ports for the whole access, if it spans status. */
 	bool intx = off <= PCI_STATUS && PCI_STATUS - off < len &&
-		    mtty_card_irq_ports(card);
+		    mtty_card_irq_any(card);
 
 	mtty_pci_read_block(&card->pci, off, buf, len, intx);
 }

@@ -23,8 +23,10 @@ static u64 mtty_region_size(const struct mtty_state *st, unsigned int index)
 }
 
 /* Read @count bytes of one region; the caller holds st->lock. */
-static void mtty_region_read(struct mtty_state *st, unsigned int index,
-			     unsigned int off, u8 *buf, size_t count)
+static __always_inline void mtty_region_read(struct mtty_state *st,
+					     unsigned int index,
+					     unsigned int off, u8 *buf,
+					     size_t count)
 {
 	size_t i;
 
@@ -37,8 +39,10 @@ static void mtty_region_read(struct mtty_state *st, unsigned int index,
 		buf[i] = mtty_card_bar_read(&st->card, index, off + i);
 }
 
-static void mtty_region_write(struct mtty_state *st, unsigned int index,
-			      unsigned int off, const u8 *buf, size_t count)
+static __always_inline void mtty_region_write(struct mtty_state *st,
+					      unsigned int index,
+					      unsigned int off,
+					      const u8 *buf, size_t count)
 {
 	size_t i;
 
@@ -87,9 +91,13 @@ static bool mtty_is_word(size_t count)
 	return count == 1 || count == 2 || count == 4;
 }
 
-/* One access under the lock, then whatever interrupt it caused. */
-static void mtty_access(struct mtty_state *st, unsigned int index,
-			unsigned int off, u8 *buf, size_t count, bool write)
+/*
+ * One access under the lock, then whatever interrupt it caused.  Inlined so
+ * that each caller's constant size and direction fold away.
+ */
+static __always_inline void mtty_access(struct mtty_state *st,
+					unsigned int index, unsigned int off,
+					u8 *buf, size_t count, bool write)
 {
 	mutex_lock(&st->lock);
 	if (write)
@@ -100,29 +108,45 @@ static void mtty_access(struct mtty_state *st, unsigned int index,
 	mutex_unlock(&st->lock);
 }
 
-static int mtty_put_word(char __user *ubuf, const union mtty_word *v,
-			 size_t count)
+static int mtty_read_word(struct mtty_state *st, char __user *ubuf,
+			  size_t count, unsigned int index, unsigned int off)
 {
+	union mtty_word v;
+
 	switch (count) {
 	case 1:
-		return put_user(v->b[0], (u8 __user *)ubuf);
+		mtty_access(st, index, off, v.b, 1, false);
+		return put_user(v.b[0], (u8 __user *)ubuf);
 	case 2:
-		return put_user(v->w, (u16 __user *)ubuf);
+		mtty_access(st, index, off, v.b, 2, false);
+		return put_user(v.w, (u16 __user *)ubuf);
 	default:
-		return put_user(v->l, (u32 __user *)ubuf);
+		mtty_access(st, index, off, v.b, 4, false);
+		return put_user(v.l, (u32 __user *)ubuf);
 	}
 }
 
-static int mtty_get_word(const char __user *ubuf, union mtty_word *v,
-			 size_t count)
+static int mtty_write_word(struct mtty_state *st, const char __user *ubuf,
+			   size_t count, unsigned int index, unsigned int off)
 {
+	union mtty_word v;
+
 	switch (count) {
 	case 1:
-		return get_user(v->b[0], (const u8 __user *)ubuf);
+		if (get_user(v.b[0], (const u8 __user *)ubuf))
+			return -EFAULT;
+		mtty_access(st, index, off, v.b, 1, true);
+		return 0;
 	case 2:
-		return get_user(v->w, (const u16 __user *)ubuf);
+		if (get_user(v.w, (const u16 __user *)ubuf))
+			return -EFAULT;
+		mtty_access(st, index, off, v.b, 2, true);
+		return 0;
 	default:
-		return get_user(v->l, (const u32 __user *)ubuf);
+		if (get_user(v.l, (const u32 __user *)ubuf))
+			return -EFAULT;
+		mtty_access(st, index, off, v.b, 4, true);
+		return 0;
 	}
 }
 
@@ -156,7 +180,6 @@ static ssize_t mtty_read(struct vfio_device *vdev, char __user *ubuf,
 			 size_t count, loff_t *ppos)
 {
 	struct mtty_state *st = mtty_from_vdev(vdev);
-	union mtty_word v;
 	unsigned int index, off;
 	int ret;
 
@@ -165,9 +188,7 @@ static ssize_t mtty_read(struct vfio_device *vdev, char __user *ubuf,
 		return ret;
 	if (!mtty_is_word(count))
 		return mtty_read_buf(st, ubuf, count, index, off);
-
-	mtty_access(st, index, off, v.b, count, false);
-	if (mtty_put_word(ubuf, &v, count))
+	if (mtty_read_word(st, ubuf, count, index, off))
 		return -EFAULT;
 	return count;
 }
@@ -176,7 +197,6 @@ static ssize_t mtty_write(struct vfio_device *vdev, const char __user *ubuf,
 			  size_t count, loff_t *ppos)
 {
 	struct mtty_state *st = mtty_from_vdev(vdev);
-	union mtty_word v;
 	unsigned int index, off;
 	int ret;
 
@@ -185,10 +205,8 @@ static ssize_t mtty_write(struct vfio_device *vdev, const char __user *ubuf,
 		return ret;
 	if (!mtty_is_word(count))
 		return mtty_write_buf(st, ubuf, count, index, off);
-
-	if (mtty_get_word(ubuf, &v, count))
+	if (mtty_write_word(st, ubuf, count, index, off))
 		return -EFAULT;
-	mtty_access(st, index, off, v.b, count, true);
 	return count;
 }
 
