@@ -22,12 +22,12 @@ deps:
 # Host-side checks: unit tests of the device model, the mdevctl callout's
 # tests and static analysis.
 check: all
-	sh tests/run-all.sh unit callout lint
+	sh tests/run-all.sh unit callout libvirt-xml lint
 
-# Everything: host checks, the tests inside a booted kernel (TCG VM) and the
-# reboot tests on a full Debian system.
+# Everything: host checks, the tests inside a booted kernel (TCG VM), the
+# reboot tests on a full Debian system and a libvirt guest on that system.
 test: all
-	sh tests/run-all.sh unit callout lint vm rootfs
+	sh tests/run-all.sh unit callout libvirt-xml lint vm rootfs libvirt
 
 # Only the VM tests.
 test-vm: all
@@ -36,6 +36,10 @@ test-vm: all
 # Reboot tests on a full Debian 12 system (second VM tier).
 test-rootfs: all
 	sh tests/run-all.sh rootfs
+
+# libvirt on that system: nodedev, a domain with the card, hot-plug, reboot.
+test-libvirt: all
+	sh tests/run-all.sh libvirt-xml libvirt
 
 lint:
 	sh scripts/lint.sh
@@ -65,6 +69,7 @@ help:
 	@echo "make test       check + VM tests in Debian's kernel under QEMU"
 	@echo "make test-vm    only the VM tests"
 	@echo "make test-rootfs   reboot tests on a full Debian system under QEMU"
+	@echo "make test-libvirt  libvirt XML validation and a libvirt guest using the card"
 	@echo "make install    module, tools, callout, udev rules, systemd units, docs (DESTDIR, PREFIX, VFIO_GROUP)"
 	@echo "make uninstall  remove what make install installed"
 	@echo "make dkms-install  the same, with the module built by DKMS for every kernel"
@@ -72,4 +77,4 @@ help:
 	@echo "make bench      benchmarks vs the kernel's sample; writes docs/benchmarks.md"
 	@echo "KVER=... / KDIR=... choose the target kernel (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-vm test-rootfs lint demo bench clean help
+.PHONY: all kernel tools deps check test test-vm test-rootfs test-libvirt lint demo bench clean help

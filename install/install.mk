@@ -68,7 +68,13 @@ MTTY_FILES = \
 	$(MANDIR)/man4/mtty.4 \
 	$(MANDIR)/man1/mtty-client.1 \
 	$(MANDIR)/man8/mtty-callout.8 \
-	$(DOCDIR)/admin-guide.md
+	$(DOCDIR)/admin-guide.md \
+	$(BINDIR)/mtty-libvirt-xml \
+	$(MANDIR)/man1/mtty-libvirt-xml.1 \
+	$(DOCDIR)/libvirt-guide.md \
+	$(DOCDIR)/examples/mtty-domain.xml \
+	$(DOCDIR)/examples/mtty-hostdev.xml \
+	$(DOCDIR)/examples/mtty-nodedev.xml
 
 # Build what is installed: the module for KVER, and the client.
 mtty-build-module:
@@ -107,13 +113,18 @@ install-files: mtty-build-tools
 	$(INSTALL) -D -m 0644 $(MTTY_TOP)/man/mtty-client.1 $(DESTDIR)$(MANDIR)/man1/mtty-client.1
 	$(INSTALL) -D -m 0644 $(MTTY_TOP)/man/mtty-callout.8 $(DESTDIR)$(MANDIR)/man8/mtty-callout.8
 	$(INSTALL) -D -m 0644 $(MTTY_TOP)/docs/admin-guide.md $(DESTDIR)$(DOCDIR)/admin-guide.md
+	$(INSTALL) -D -m 0755 $(MTTY_TOP)/libvirt-xml/mtty-libvirt-xml $(DESTDIR)$(BINDIR)/mtty-libvirt-xml
+	$(INSTALL) -D -m 0644 $(MTTY_TOP)/libvirt-xml/mtty-libvirt-xml.1 $(DESTDIR)$(MANDIR)/man1/mtty-libvirt-xml.1
+	$(INSTALL) -D -m 0644 $(MTTY_TOP)/docs/libvirt-guide.md $(DESTDIR)$(DOCDIR)/libvirt-guide.md
+	$(INSTALL) -d $(DESTDIR)$(DOCDIR)/examples
+	$(INSTALL) -m 0644 $(MTTY_TOP)/libvirt-xml/*.xml $(DESTDIR)$(DOCDIR)/examples/
 ifeq ($(DESTDIR),)
 	$(MTTY_RELOAD)
 endif
 
 uninstall:
 	rm -f $(addprefix '$(DESTDIR),$(addsuffix ',$(MTTY_FILES)))
-	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 ifeq ($(DESTDIR),)
 	depmod -a $(KVER)
 	$(MTTY_RELOAD)

@@ -32,6 +32,8 @@ valgrind
 mmdebstrap
 e2fsprogs
 pkg-config
+libvirt-clients
+libxml2-utils
 "
 
 missing=

@@ -18,6 +18,8 @@ stage_cmd() {
 	unit) echo "make -s -C tests/unit check" ;;
 	callout) echo "sh tests/callout/run.sh" ;;
 	rootfs) echo "sh tests/rootfs/run.sh" ;;
+	libvirt-xml) echo "sh tests/libvirt/validate.sh" ;;
+	libvirt) echo "sh tests/libvirt/run.sh" ;;
 	vm) echo "sh tests/vm/run-vm.sh --suite all" ;;
 	*) return 1 ;;
 	esac

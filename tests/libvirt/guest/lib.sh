@@ -1,0 +1,133 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers of the libvirt test stages (sourced by boot.sh). Each result is a
+# line "ok - text" or "not ok - text" appended to $RESULTS, which run.sh
+# reads from the disk image after the VM has powered off, and copied to the
+# second serial port for a live view. Lines starting with "#" are notes.
+
+# Used by the stages that source this file.
+# shellcheck disable=SC2034
+
+HERE=/usr/local/lib/mtty-libvirt-test
+XML=$HERE/xml
+RESULTS_DIR=/var/lib/mtty-libvirt-test
+MDEVS=/sys/bus/mdev/devices
+DOMAIN=mtty-guest
+# The example domain's console log (libvirt-xml/mtty-domain.xml).
+GLOG=/var/log/libvirt/qemu/mtty-guest-serial.log
+# U1: the device of libvirt-xml/mtty-nodedev.xml (defined, autostart);
+# U2: hot-plugged, transient; U_UNDEF: never defined.
+U1=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
+U2=6e1d5b0e-94f0-4c1a-8c55-2b0a1e1c0e02
+U_UNDEF=6e1d5b0e-94f0-4c1a-8c55-2b0a1e1c0e09
+GEN=$(command -v mtty-libvirt-xml || echo "$HERE/mtty-libvirt-xml")
+
+nodedev_name() {
+	printf 'mdev_%s_mtty\n' "$(printf '%s' "$1" | tr - _)"
+}
+
+say() {
+	printf '%s\n' "$*" >>"$RESULTS"
+	printf '%s\n' "$*" >/dev/ttyS1 2>/dev/null
+}
+ok() { say "ok - $*"; }
+not_ok() { say "not ok - $*"; }
+note() { say "# $*"; }
+# Indent a command's output as notes, at most 30 lines.
+notes() {
+	head -n 30 | sed 's/^/#   /' | while IFS= read -r line; do
+		say "$line"
+	done
+}
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+# run CMD...: run it with a time limit, output in $OUT, status in $RC.
+run() {
+	OUT=$(timeout 300 "$@" 2>&1)
+	RC=$?
+}
+# expect_ok "description" CMD...: the command must succeed.
+expect_ok() {
+	desc=$1
+	shift
+	run "$@"
+	if [ "$RC" -eq 0 ]; then
+		ok "$desc"
+	else
+		not_ok "$desc (exit $RC)"
+		printf '%s\n' "$OUT" | notes
+	fi
+}
+# expect_fail "description" PATTERN CMD...: the command must fail and say
+# something matching the extended regular expression PATTERN.
+expect_fail() {
+	desc=$1
+	pat=$2
+	shift 2
+	run "$@"
+	if [ "$RC" -ne 0 ] && printf '%s\n' "$OUT" | grep -Eq "$pat"; then
+		ok "$desc"
+	else
+		not_ok "$desc (exit $RC, wanted a message matching /$pat/)"
+	fi
+	printf '%s\n' "$OUT" | notes
+}
+
+# The domain's console log without carriage returns.
+glog() {
+	tr -d '\r' <"$GLOG" 2>/dev/null
+}
+# wait_guest PATTERN SECONDS: wait until a line of the console log from
+# line $GSEEN on matches PATTERN (extended regex); 0 if it did.
+GSEEN=0
+wait_guest() {
+	w=0
+	while [ "$w" -lt "$2" ]; do
+		if glog | tail -n +"$((GSEEN + 1))" | grep -Eq "$1"; then
+			return 0
+		fi
+		sleep 5
+		w=$((w + 5))
+	done
+	return 1
+}
+# guest_report PREFIX: turn the guest's lines since $GSEEN into results
+# ("GUEST ok/not ok") and notes ("GUEST |"), and move $GSEEN past them.
+guest_report() {
+	total=$(glog | wc -l)
+	glog | tail -n +"$((GSEEN + 1))" | head -n "$((total - GSEEN))" >/tmp/guest-lines
+	GSEEN=$total
+	while IFS= read -r line; do
+		case $line in
+		'GUEST ok - '*) ok "$1: ${line#GUEST ok - }" ;;
+		'GUEST not ok - '*) not_ok "$1: ${line#GUEST not ok - }" ;;
+		'GUEST | '* | 'GUEST-'*) note "$1 $line" ;;
+		esac
+	done </tmp/guest-lines
+}
+
+# Active mdevs, libvirt's node devices and mdevctl's definitions: compared
+# before and after a command that must change nothing.
+snapshot() {
+	ls "$MDEVS" 2>/dev/null
+	virsh nodedev-list --cap mdev 2>&1
+	grep -rH '' /etc/mdevctl.d --exclude-dir=scripts.d 2>/dev/null | sort
+	virsh list --name 2>&1
+}
+
+# The PID and user of the domain's QEMU process.
+qemu_user() {
+	pid=$(cat "/run/libvirt/qemu/$DOMAIN.pid" 2>/dev/null)
+	[ -n "$pid" ] && ps -o user= -p "$pid"
+}
+
+# out_has REGEX...: every extended regex matches a line of $OUT.
+out_has() {
+	for re in "$@"; do
+		printf '%s\n' "$OUT" | grep -Eq -- "$re" || return 1
+	done
+}

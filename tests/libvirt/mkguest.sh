@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build (once, cached) what the libvirt test domain boots, and print two
+# lines: the path of the guest kernel (the uncompressed vmlinux of the
+# target kernel, which boots much faster under nested TCG than the XZ
+# bzImage) and the path of the guest's initramfs (busybox-static and
+# tests/libvirt/guest-init as /init).
+#
+# The vmlinux is the one tests/vm/mkinitramfs.sh extracts into the cache
+# (it is run with --guest when the cache does not hold it yet). Everything
+# is keyed by its inputs in $MTTY_CACHE (default ~/.cache/mtty).
+# Environment: KVER (default: newest /boot/vmlinuz-*), MTTY_CACHE.
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cache=${MTTY_CACHE:-$HOME/.cache/mtty}
+
+if [ -z "${KVER:-}" ]; then
+	# shellcheck disable=SC2012  # file names under /boot are plain
+	KVER=$(ls /boot/vmlinuz-* | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
+fi
+vmlinuz=/boot/vmlinuz-$KVER
+[ -f "$vmlinuz" ] || { echo "mkguest: $vmlinuz missing" >&2; exit 1; }
+mkdir -p "$cache"
+
+# The same key as mkinitramfs.sh's hash_inputs "$vmlinuz".
+vkey=$( { printf '%s ' "$vmlinuz"; sha256sum <"$vmlinuz"; } | sha256sum | cut -c1-16)
+vmlinux=$cache/vmlinux-$KVER-$vkey
+if [ ! -f "$vmlinux" ]; then
+	echo "mkguest: extracting vmlinux through tests/vm/mkinitramfs.sh --guest" >&2
+	KVER=$KVER sh "$root/tests/vm/mkinitramfs.sh" --guest >/dev/null
+fi
+if [ ! -f "$vmlinux" ]; then
+	# No uncompressed image could be made: the bzImage boots too, slower.
+	echo "mkguest: warning: no vmlinux in the cache; using $vmlinuz" >&2
+	vmlinux=$vmlinuz
+fi
+
+# busybox must be the static build: the image has no libc.
+busybox=
+for b in "$(command -v busybox 2>/dev/null)" /bin/busybox /usr/bin/busybox; do
+	if [ -x "$b" ] && file -L "$b" | grep -q 'statically linked'; then
+		busybox=$b
+		break
+	fi
+done
+[ -n "$busybox" ] || { echo "mkguest: no static busybox (apt-get install busybox-static)" >&2; exit 1; }
+
+key=$( { cat "$0" "$here/guest-init"; sha256sum <"$busybox"; } | sha256sum | cut -c1-16)
+initramfs=$cache/libvirt-guest-$key.cpio.gz
+if [ ! -f "$initramfs" ]; then
+	st=$(mktemp -d "$cache/stage.XXXXXX")
+	trap 'rm -rf "$st"' EXIT
+	mkdir -p "$st/bin" "$st/sbin" "$st/usr/bin" "$st/usr/sbin" "$st/proc" \
+		"$st/sys" "$st/dev" "$st/tmp" "$st/etc"
+	cp "$busybox" "$st/bin/busybox"
+	for a in $("$busybox" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$st/bin/$a"
+	done
+	# The kernel opens /dev/console for PID 1 before init mounts devtmpfs.
+	mknod "$st/dev/console" c 5 1 2>/dev/null || true
+	install -m 0755 "$here/guest-init" "$st/init"
+	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -6 >"$initramfs.tmp"
+	mv "$initramfs.tmp" "$initramfs"
+fi
+printf '%s\n%s\n' "$vmlinux" "$initramfs"
