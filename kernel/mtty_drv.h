@@ -44,6 +44,13 @@ struct mtty_state {
 	struct eventfd_ctx *msi_trigger;
 	unsigned int msi_ports;		/* ports already signalled over MSI */
 	struct eventfd_ctx *req_trigger;
+	/*
+	 * Serialises SET_IRQS and the last close, like vfio-pci's igate:
+	 * vfio_virqfd_enable() publishes its virqfd before it is fully set
+	 * up, so a concurrent vfio_virqfd_disable() could free it under the
+	 * enabler.  Taken before @lock, never inside it.
+	 */
+	struct mutex irq_gate;
 	/* Not under @lock: its teardown waits for a thread that takes it. */
 	struct virqfd *intx_unmask_fd;
 };

@@ -332,6 +332,8 @@ int mtty_irq_set(struct mtty_state *st, unsigned long arg)
 	dev_dbg(st->vdev.dev, "SET_IRQS index %u flags %#x count %u\n",
 		hdr.index, hdr.flags, hdr.count);
 
+	mutex_lock(&st->irq_gate);
+
 	if (hdr.index == VFIO_PCI_INTX_IRQ_INDEX &&
 	    action == VFIO_IRQ_SET_ACTION_UNMASK &&
 	    (hdr.flags & VFIO_IRQ_SET_DATA_EVENTFD) && hdr.count) {
@@ -342,9 +344,10 @@ int mtty_irq_set(struct mtty_state *st, unsigned long arg)
 		intx_off = st->irq_mode != MTTY_IRQ_INTX;
 		mutex_unlock(&st->lock);
 		/* Without INTx an unmask eventfd has nothing left to unmask. */
-		if (intx_off && READ_ONCE(st->intx_unmask_fd))
+		if (intx_off && st->intx_unmask_fd)
 			vfio_virqfd_disable(&st->intx_unmask_fd);
 	}
+	mutex_unlock(&st->irq_gate);
 	kfree(data);
 	return ret;
 }
@@ -359,8 +362,9 @@ void mtty_irq_reset(struct mtty_state *st)
 /* Last close: drop every eventfd the user handed us. */
 void mtty_irq_release(struct mtty_state *st)
 {
+	mutex_lock(&st->irq_gate);
 	/* Skip the workqueue flush inside when there is nothing to drop. */
-	if (READ_ONCE(st->intx_unmask_fd))
+	if (st->intx_unmask_fd)
 		vfio_virqfd_disable(&st->intx_unmask_fd);
 	mutex_lock(&st->lock);
 	mtty_intx_disable(st);
@@ -368,6 +372,7 @@ void mtty_irq_release(struct mtty_state *st)
 	mtty_put_eventfd(&st->req_trigger);
 	st->irq_mode = MTTY_IRQ_NONE;
 	mutex_unlock(&st->lock);
+	mutex_unlock(&st->irq_gate);
 }
 
 void mtty_irq_request(struct mtty_state *st, unsigned int count)

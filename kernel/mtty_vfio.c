@@ -288,6 +288,7 @@ static int mtty_init_dev(struct vfio_device *vdev)
 
 	st->type = container_of(mdev->type, struct mtty_type, type);
 	mutex_init(&st->lock);
+	mutex_init(&st->irq_gate);
 	mtty_card_init(&st->card, st->type->nr_ports);
 	return 0;
 }
@@ -296,6 +297,7 @@ static void mtty_release_dev(struct vfio_device *vdev)
 {
 	struct mtty_state *st = mtty_from_vdev(vdev);
 
+	mutex_destroy(&st->irq_gate);
 	mutex_destroy(&st->lock);
 	mtty_vfio_free_device(vdev);
 }
