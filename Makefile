@@ -37,6 +37,16 @@ test-vm: all
 test-rootfs: all
 	sh tests/run-all.sh rootfs
 
+# Reliability: mtty-fuzz and the stress scripts in a VM. test-debug is the
+# full run on a KASAN/UBSAN/lockdep/kmemleak kernel built from
+# linux-source (cached; the first build takes long); test-reliability the
+# bounded slice (debug kernel if cached, else Debian's).
+test-debug: all
+	sh tests/debug-kernel/run.sh --full
+
+test-reliability: all
+	sh tests/debug-kernel/run.sh --slice
+
 # libvirt on that system: nodedev, a domain with the card, hot-plug, reboot.
 test-libvirt: all
 	sh tests/run-all.sh libvirt-xml libvirt
@@ -59,6 +69,7 @@ clean:
 	$(MAKE) -C tools clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tools/bench clean
+	$(MAKE) -C tools/fuzz clean
 
 include install/install.mk
 
@@ -69,6 +80,8 @@ help:
 	@echo "make test       check + VM tests in Debian's kernel under QEMU"
 	@echo "make test-vm    only the VM tests"
 	@echo "make test-rootfs   reboot tests on a full Debian system under QEMU"
+	@echo "make test-debug    1M-op fuzz + stress on a debug (KASAN, lockdep...) kernel"
+	@echo "make test-reliability  a bounded slice of it"
 	@echo "make test-libvirt  libvirt XML validation and a libvirt guest using the card"
 	@echo "make install    module, tools, callout, udev rules, systemd units, docs (DESTDIR, PREFIX, VFIO_GROUP)"
 	@echo "make uninstall  remove what make install installed"
@@ -77,4 +90,4 @@ help:
 	@echo "make bench      benchmarks vs the kernel's sample; writes docs/benchmarks.md"
 	@echo "KVER=... / KDIR=... choose the target kernel (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-vm test-rootfs test-libvirt lint demo bench clean help
+.PHONY: all kernel tools deps check test test-vm test-rootfs test-libvirt test-debug test-reliability lint demo bench clean help
