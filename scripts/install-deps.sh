@@ -34,6 +34,7 @@ e2fsprogs
 pkg-config
 libvirt-clients
 libxml2-utils
+file
 "
 
 missing=
