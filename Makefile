@@ -20,14 +20,17 @@ deps:
 	sh scripts/install-deps.sh
 
 # Host-side checks: unit tests of the device model, the mdevctl callout's
-# tests and static analysis.
+# tests, the tools' checks without a device (under valgrind), the libvirt
+# XML and static analysis.
 check: all
-	sh tests/run-all.sh unit callout libvirt-xml lint
+	sh tests/run-all.sh unit callout client fuzzhost libvirt-xml lint
 
-# Everything: host checks, the tests inside a booted kernel (TCG VM), the
-# reboot tests on a full Debian system and a libvirt guest on that system.
+# Everything: host checks, the tests inside a booted kernel (TCG VM), a
+# bounded fuzz and stress slice (debug kernel if cached, else Debian's),
+# the reboot tests on a full Debian system and a libvirt guest on that
+# system.
 test: all
-	sh tests/run-all.sh unit callout libvirt-xml lint vm rootfs libvirt
+	sh tests/run-all.sh unit callout client fuzzhost libvirt-xml lint vm reliability rootfs libvirt
 
 # Only the VM tests.
 test-vm: all
@@ -45,7 +48,12 @@ test-debug: all
 	sh tests/debug-kernel/run.sh --full
 
 test-reliability: all
-	sh tests/debug-kernel/run.sh --slice
+	sh tests/run-all.sh reliability
+
+# Build (or find in the cache) the debug kernel only, so that later
+# `make test` runs take their reliability slice on it.
+debug-kernel:
+	sh tests/debug-kernel/build.sh
 
 # libvirt on that system: nodedev, a domain with the card, hot-plug, reboot.
 test-libvirt: all
@@ -87,7 +95,8 @@ help:
 	@echo "make uninstall  remove what make install installed"
 	@echo "make dkms-install  the same, with the module built by DKMS for every kernel"
 	@echo "make demo       walk through the seed's steps in a throwaway VM"
+	@echo "make debug-kernel  build (once, cached) the debug kernel the reliability slice prefers"
 	@echo "make bench      benchmarks vs the kernel's sample; writes docs/benchmarks.md"
 	@echo "KVER=... / KDIR=... choose the target kernel (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-vm test-rootfs test-libvirt test-debug test-reliability lint demo bench clean help
+.PHONY: all kernel tools deps check test test-vm test-rootfs test-libvirt test-debug test-reliability debug-kernel lint demo bench clean help

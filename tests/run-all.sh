@@ -3,7 +3,8 @@
 #
 # Run every test stage given on the command line (lint, unit, vm, ...) and
 # add up their results.  Each stage ends with its own "N passed, N failed"
-# line; a stage that dies without one counts as one failure.  The last line
+# line (possibly after "# " or "NAME: "); a stage that dies without one
+# counts as one failure.  The last line
 # printed is the total.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -21,6 +22,10 @@ stage_cmd() {
 	libvirt-xml) echo "sh tests/libvirt/validate.sh" ;;
 	libvirt) echo "sh tests/libvirt/run.sh" ;;
 	vm) echo "sh tests/vm/run-vm.sh --suite all" ;;
+	client) echo "make -s -C tools check" ;;
+	fuzzhost) echo "make -s -C tools/fuzz check" ;;
+	# Debug kernel if tests/debug-kernel/build.sh's is cached, else Debian's.
+	reliability) echo "sh tests/debug-kernel/run.sh --slice" ;;
 	*) return 1 ;;
 	esac
 }
@@ -32,7 +37,7 @@ for stage in "$@"; do
 	# The stage's output goes to the terminal as it comes and to a file.
 	{ $cmd 2>&1; echo "exit=$?" >"$out.rc"; } | tee "$out"
 	rc=$(sed 's/exit=//' "$out.rc")
-	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	line=$(grep -E '^(# )?([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 	p=$(echo "$line" | sed -nE 's/.*(^|[^0-9])([0-9]+) passed.*/\2/p')
 	f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
 	rm -f "$out" "$out.rc"
