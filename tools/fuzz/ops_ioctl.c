@@ -159,36 +159,66 @@ static uint32_t pick_info_index(struct rng *r, uint32_t n)
 	return (uint32_t)rng_next(r);
 }
 
+/* Both start with argsz, flags, index: one offset serves for the two. */
+#define INFO_INDEX_OFF	offsetof(struct vfio_irq_info, index)
+_Static_assert(offsetof(struct vfio_region_info, index) == INFO_INDEX_OFF,
+	       "struct vfio_region_info and vfio_irq_info start alike");
+
+/* One GET_REGION_INFO or GET_IRQ_INFO call: what was picked. */
+struct index_info {
+	int fd;
+	uint32_t argsz;
+	uint32_t index;
+	unsigned char *buf;	/* the struct, as the kernel left it */
+	bool good;		/* the argument pointer was @buf */
+};
+
+/*
+ * The common start of GET_REGION_INFO and GET_IRQ_INFO (@name, @cmd): an
+ * argsz and an index (below @nindex mostly) in @minsz random bytes ending
+ * at the guard page, logged, then the ioctl.  Returns the ioctl's result,
+ * with errno as it left it.
+ */
+static int index_info_ioctl(struct fuzz *f, struct fuzz_dev *d,
+			    const char *name, unsigned long cmd,
+			    uint32_t minsz, uint32_t nindex,
+			    struct index_info *c)
+{
+	void *arg;
+
+	c->fd = dev_pick_fd(f, d);
+	c->argsz = pick_argsz(&f->rng, minsz, minsz);
+	c->index = pick_info_index(&f->rng, nindex);
+	c->buf = fuzz_tail(f, minsz);
+	arg = pick_ptr(f, c->buf, &c->good);
+	rng_fill(&f->rng, c->buf, minsz);
+	memcpy(c->buf, &c->argsz, sizeof(c->argsz));
+	memcpy(c->buf + INFO_INDEX_OFF, &c->index, sizeof(c->index));
+	if (fuzz_logging(f))
+		fuzz_log(f, d, "%s fd %d argsz %" PRIu32 " index %" PRIu32
+			 " arg %s", name, c->fd, c->argsz, c->index,
+			 arg_desc(f, arg).s);
+	return ioctl(c->fd, cmd, arg);
+}
+
 void op_region_info(struct fuzz *f, struct fuzz_dev *d)
 {
 	const uint32_t minsz = OFFSETOFEND(struct vfio_region_info, offset);
-	int fd = dev_pick_fd(f, d);
-	uint32_t argsz = pick_argsz(&f->rng, minsz, minsz);
-	uint32_t index = pick_info_index(&f->rng, VFIO_PCI_NUM_REGIONS);
-	unsigned char *buf = fuzz_tail(f, minsz);
 	struct vfio_region_info info;
-	bool good;
-	void *arg = pick_ptr(f, buf, &good);
+	struct index_info c;
 	int rc;
 
-	rng_fill(&f->rng, buf, minsz);
-	memcpy(buf + offsetof(struct vfio_region_info, argsz), &argsz,
-	       sizeof(argsz));
-	memcpy(buf + offsetof(struct vfio_region_info, index), &index,
-	       sizeof(index));
-	if (fuzz_logging(f))
-		fuzz_log(f, d, "GET_REGION_INFO fd %d argsz %" PRIu32 " index %"
-			 PRIu32 " arg %s", fd, argsz, index,
-			 arg_desc(f, arg).s);
-	rc = ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, arg);
-	if (!info_result(f, d, OP_REGION_INFO, fd, rc, good, argsz, minsz,
-			 index < VFIO_PCI_NUM_REGIONS))
+	rc = index_info_ioctl(f, d, "GET_REGION_INFO",
+			      VFIO_DEVICE_GET_REGION_INFO, minsz,
+			      VFIO_PCI_NUM_REGIONS, &c);
+	if (!info_result(f, d, OP_REGION_INFO, c.fd, rc, c.good, c.argsz,
+			 minsz, c.index < VFIO_PCI_NUM_REGIONS))
 		return;
-	memcpy(&info, buf, minsz);
-	if (info.size != d->region_size[index] ||
-	    info.offset != (uint64_t)index << 40)
+	memcpy(&info, c.buf, minsz);
+	if (info.size != d->region_size[c.index] ||
+	    info.offset != (uint64_t)c.index << 40)
 		fuzz_anomaly(f, d, "GET_REGION_INFO %" PRIu32 ": size 0x%llx"
-			     " offset 0x%llx", index,
+			     " offset 0x%llx", c.index,
 			     (unsigned long long)info.size,
 			     (unsigned long long)info.offset);
 }
@@ -196,49 +226,36 @@ void op_region_info(struct fuzz *f, struct fuzz_dev *d)
 void op_irq_info(struct fuzz *f, struct fuzz_dev *d)
 {
 	const uint32_t minsz = OFFSETOFEND(struct vfio_irq_info, count);
-	int fd = dev_pick_fd(f, d);
-	uint32_t argsz = pick_argsz(&f->rng, minsz, minsz);
-	uint32_t index = pick_info_index(&f->rng, VFIO_PCI_NUM_IRQS);
-	unsigned char *buf = fuzz_tail(f, minsz);
 	struct vfio_irq_info info;
-	bool good;
-	void *arg = pick_ptr(f, buf, &good);
+	struct index_info c;
 	int rc;
 
-	rng_fill(&f->rng, buf, minsz);
-	memcpy(buf + offsetof(struct vfio_irq_info, argsz), &argsz,
-	       sizeof(argsz));
-	memcpy(buf + offsetof(struct vfio_irq_info, index), &index,
-	       sizeof(index));
-	if (fuzz_logging(f))
-		fuzz_log(f, d, "GET_IRQ_INFO fd %d argsz %" PRIu32 " index %"
-			 PRIu32 " arg %s", fd, argsz, index,
-			 arg_desc(f, arg).s);
-	rc = ioctl(fd, VFIO_DEVICE_GET_IRQ_INFO, arg);
+	rc = index_info_ioctl(f, d, "GET_IRQ_INFO", VFIO_DEVICE_GET_IRQ_INFO,
+			      minsz, VFIO_PCI_NUM_IRQS, &c);
 	/*
 	 * ERR may be refused (vfio-pci does for conventional PCI) or be
 	 * reported empty: either is fine, as long as nothing breaks.
 	 */
-	if (index == VFIO_PCI_ERR_IRQ_INDEX && good) {
+	if (c.index == VFIO_PCI_ERR_IRQ_INDEX && c.good) {
 		fuzz_result(f, OP_IRQ_INFO, rc, errno);
-		if (rc || fd < 0)
+		if (rc || c.fd < 0)
 			return;
-		memcpy(&info, buf, minsz);
-		if (argsz < minsz)
+		memcpy(&info, c.buf, minsz);
+		if (c.argsz < minsz)
 			fuzz_anomaly(f, d, "GET_IRQ_INFO ERR argsz %" PRIu32
-				     " succeeded", argsz);
+				     " succeeded", c.argsz);
 		else if (info.count)
 			fuzz_anomaly(f, d, "GET_IRQ_INFO ERR: count %" PRIu32,
 				     info.count);
 		return;
 	}
-	if (!info_result(f, d, OP_IRQ_INFO, fd, rc, good, argsz, minsz,
-			 index < VFIO_PCI_NUM_IRQS))
+	if (!info_result(f, d, OP_IRQ_INFO, c.fd, rc, c.good, c.argsz, minsz,
+			 c.index < VFIO_PCI_NUM_IRQS))
 		return;
-	memcpy(&info, buf, minsz);
-	if (info.count != irq_count(index))
+	memcpy(&info, c.buf, minsz);
+	if (info.count != irq_count(c.index))
 		fuzz_anomaly(f, d, "GET_IRQ_INFO %" PRIu32 ": count %" PRIu32,
-			     index, info.count);
+			     c.index, info.count);
 }
 
 struct irq_set_args {
