@@ -131,25 +131,11 @@ static void judge(struct fuzz *f, struct fuzz_dev *d, int fd, const char *op,
 			     op, a->len, a->pos, n);
 }
 
-void op_read(struct fuzz *f, struct fuzz_dev *d)
+/* pread or pwrite (@kind OP_READ or OP_WRITE) of a picked access. */
+static void region_rw(struct fuzz *f, struct fuzz_dev *d, enum op_kind kind)
 {
-	int fd = dev_pick_fd(f, d);
-	struct access a = pick_access(&f->rng);
-	unsigned char *buf = fuzz_tail(f, a.len);
-	ssize_t n;
-	int err;
-
-	fuzz_log(f, d, "pread fd %d len %" PRIu64 " pos 0x%" PRIx64, fd,
-		 a.len, a.pos);
-	/* Huge lengths run into the guard page: a fault, never an overflow. */
-	n = pread(fd, buf, (size_t)a.len, (off_t)a.pos);
-	err = errno;
-	fuzz_result(f, OP_READ, n, err);
-	judge(f, d, fd, "pread", &a, n, err);
-}
-
-void op_write(struct fuzz *f, struct fuzz_dev *d)
-{
+	bool do_write = kind == OP_WRITE;
+	const char *op = do_write ? "pwrite" : "pread";
 	int fd = dev_pick_fd(f, d);
 	struct access a = pick_access(&f->rng);
 	unsigned char *buf = fuzz_tail(f, a.len);
@@ -157,14 +143,28 @@ void op_write(struct fuzz *f, struct fuzz_dev *d)
 	int err;
 
 	/* Fresh bytes where the registers are; big buffers keep old ones. */
-	if (a.len <= NEAR_SIZE)
+	if (do_write && a.len <= NEAR_SIZE)
 		rng_fill(&f->rng, buf, (size_t)a.len);
-	fuzz_log(f, d, "pwrite fd %d len %" PRIu64 " pos 0x%" PRIx64, fd,
+	fuzz_log(f, d, "%s fd %d len %" PRIu64 " pos 0x%" PRIx64, op, fd,
 		 a.len, a.pos);
-	n = pwrite(fd, buf, (size_t)a.len, (off_t)a.pos);
+	/* Huge lengths run into the guard page: a fault, never an overflow. */
+	if (do_write)
+		n = pwrite(fd, buf, (size_t)a.len, (off_t)a.pos);
+	else
+		n = pread(fd, buf, (size_t)a.len, (off_t)a.pos);
 	err = errno;
-	fuzz_result(f, OP_WRITE, n, err);
-	judge(f, d, fd, "pwrite", &a, n, err);
+	fuzz_result(f, kind, n, err);
+	judge(f, d, fd, op, &a, n, err);
+}
+
+void op_read(struct fuzz *f, struct fuzz_dev *d)
+{
+	region_rw(f, d, OP_READ);
+}
+
+void op_write(struct fuzz *f, struct fuzz_dev *d)
+{
+	region_rw(f, d, OP_WRITE);
 }
 
 /*
