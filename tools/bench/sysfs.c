@@ -212,17 +212,32 @@ static int drain(struct sysfs_run *r, struct bench_samples *removes)
 	return 0;
 }
 
-static void report_mem(unsigned int n, const struct mem_usage *base,
-		       const struct mem_usage *now, unsigned int devices)
+/* The figures of this command are named "NAME@N", N a device count. */
+static void report_at(const char *name, unsigned int n, const char *unit,
+		      struct bench_samples *s)
 {
 	char metric[64];
 
-	snprintf(metric, sizeof(metric), "mem_slab_objs@%u", n);
-	bench_report_one(metric, "B/dev",
-			 (now->slab_objs - base->slab_objs) / devices);
-	snprintf(metric, sizeof(metric), "mem_slab_pages@%u", n);
-	bench_report_one(metric, "B/dev",
-			 (now->slab_pages - base->slab_pages) / devices);
+	snprintf(metric, sizeof(metric), "%s@%u", name, n);
+	bench_report(metric, unit, s);
+}
+
+static void report_one_at(const char *name, unsigned int n,
+			  const char *unit, double value)
+{
+	char metric[64];
+
+	snprintf(metric, sizeof(metric), "%s@%u", name, n);
+	bench_report_one(metric, unit, value);
+}
+
+static void report_mem(unsigned int n, const struct mem_usage *base,
+		       const struct mem_usage *now, unsigned int devices)
+{
+	report_one_at("mem_slab_objs", n, "B/dev",
+		      (now->slab_objs - base->slab_objs) / devices);
+	report_one_at("mem_slab_pages", n, "B/dev",
+		      (now->slab_pages - base->slab_pages) / devices);
 }
 
 /*
@@ -232,16 +247,15 @@ static void report_mem(unsigned int n, const struct mem_usage *base,
  */
 static int mem_rounds(struct sysfs_run *r, unsigned int n)
 {
-	struct bench_samples objs, pages;
+	/* Zeroed, so that samples_free() may be called on both at once. */
+	struct bench_samples objs = { 0 }, pages = { 0 };
 	struct mem_usage base, now;
-	char metric[64];
 	unsigned int i;
 	int ret = -1;
 
-	if (samples_init(&objs, bench_opts.mem_rounds))
-		return -1;
-	if (samples_init(&pages, bench_opts.mem_rounds))
-		goto out_objs;
+	if (samples_init(&objs, bench_opts.mem_rounds) ||
+	    samples_init(&pages, bench_opts.mem_rounds))
+		goto out;
 	for (i = 0; i < bench_opts.mem_rounds; i++) {
 		if (read_mem(&base) || fill_to(r, n) || read_mem(&now) ||
 		    drain(r, NULL))
@@ -249,14 +263,11 @@ static int mem_rounds(struct sysfs_run *r, unsigned int n)
 		samples_add(&objs, (now.slab_objs - base.slab_objs) / n);
 		samples_add(&pages, (now.slab_pages - base.slab_pages) / n);
 	}
-	snprintf(metric, sizeof(metric), "mem_slab_objs@%u", n);
-	bench_report(metric, "B/dev", &objs);
-	snprintf(metric, sizeof(metric), "mem_slab_pages@%u", n);
-	bench_report(metric, "B/dev", &pages);
+	report_at("mem_slab_objs", n, "B/dev", &objs);
+	report_at("mem_slab_pages", n, "B/dev", &pages);
 	ret = 0;
 out:
 	samples_free(&pages);
-out_objs:
 	samples_free(&objs);
 	return ret;
 }
@@ -264,18 +275,16 @@ out_objs:
 /* With r->count devices existing, time bench_opts.reps create+remove. */
 static int marginal(struct sysfs_run *r, unsigned int n)
 {
-	struct bench_samples both, create, removes;
+	/* Zeroed, so that samples_free() may be called on all at once. */
+	struct bench_samples both = { 0 }, create = { 0 }, removes = { 0 };
 	char uuid[VFIO_MDEV_UUID_LEN + 1];
-	char metric[64];
 	unsigned int i;
 	int ret = -1;
 
-	if (samples_init(&both, bench_opts.reps))
-		return -1;
-	if (samples_init(&create, bench_opts.reps))
-		goto out_both;
-	if (samples_init(&removes, bench_opts.reps))
-		goto out_create;
+	if (samples_init(&both, bench_opts.reps) ||
+	    samples_init(&create, bench_opts.reps) ||
+	    samples_init(&removes, bench_opts.reps))
+		goto out;
 	/* A tag no fill uses, so the device is always the N-th. */
 	bench_uuid(uuid, SYSFS_TAG + 1, n);
 	for (i = 0; i < bench_opts.reps; i++) {
@@ -292,18 +301,13 @@ static int marginal(struct sysfs_run *r, unsigned int n)
 		samples_add(&removes, (double)(t2 - t1));
 		samples_add(&both, (double)(t2 - t0));
 	}
-	snprintf(metric, sizeof(metric), "create_remove@%u", n);
-	bench_report(metric, "ns", &both);
-	snprintf(metric, sizeof(metric), "create@%u", n);
-	bench_report(metric, "ns", &create);
-	snprintf(metric, sizeof(metric), "remove@%u", n);
-	bench_report(metric, "ns", &removes);
+	report_at("create_remove", n, "ns", &both);
+	report_at("create", n, "ns", &create);
+	report_at("remove", n, "ns", &removes);
 	ret = 0;
 out:
 	samples_free(&removes);
-out_create:
 	samples_free(&create);
-out_both:
 	samples_free(&both);
 	return ret;
 }
@@ -346,7 +350,6 @@ int cmd_sysfs(const char *type, int nsizes, char **sizes)
 	struct bench_samples removes;
 	unsigned int *n;
 	struct mem_usage base, now;
-	char metric[64];
 	int i, ret = -1;
 
 	n = calloc((size_t)nsizes, sizeof(*n));
@@ -377,13 +380,11 @@ int cmd_sysfs(const char *type, int nsizes, char **sizes)
 		if (marginal(&r, n[i]))
 			goto out;
 		/* Mean time per create of the fill from 0 to N-1 devices. */
-		snprintf(metric, sizeof(metric), "fill_avg@%u", n[i]);
-		bench_report_one(metric, "ns/dev", mean(&r.create));
+		report_one_at("fill_avg", n[i], "ns/dev", mean(&r.create));
 	}
 	if (drain(&r, &removes))
 		goto out;
-	snprintf(metric, sizeof(metric), "drain_avg@%u", n[nsizes - 1]);
-	bench_report_one(metric, "ns/dev", mean(&removes));
+	report_one_at("drain_avg", n[nsizes - 1], "ns/dev", mean(&removes));
 	ret = 0;
 out:
 	/* Leave no device behind, even after a failure. */
