@@ -17,15 +17,8 @@ out=$(mktemp) || exit 1
 trap 'rm -f "$out"' EXIT
 failed=0
 
-# Any memory error or leak, "still reachable" included, makes it exit 9.
-run() {
-	if command -v valgrind >/dev/null 2>&1; then
-		valgrind --quiet --leak-check=full --show-leak-kinds=all \
-			--errors-for-leak-kinds=all --error-exitcode=9 "$@"
-	else
-		"$@"
-	fi
-}
+# shellcheck source=host-check-lib.sh
+. "$(dirname "$0")/host-check-lib.sh"
 
 # expect STATUS PATTERN ARGS...: the client run with ARGS exits STATUS and
 # its stdout+stderr contain PATTERN.

@@ -15,14 +15,8 @@ trap 'rm -f "$out"' EXIT
 failed=0
 passed=0
 
-run() {
-	if command -v valgrind >/dev/null 2>&1; then
-		valgrind --quiet --leak-check=full --show-leak-kinds=all \
-			--errors-for-leak-kinds=all --error-exitcode=9 "$@"
-	else
-		"$@"
-	fi
-}
+# shellcheck source=../host-check-lib.sh
+. "$(dirname "$0")/../host-check-lib.sh"
 
 # expect STATUS PATTERN ARGS...: exit STATUS and output matching PATTERN.
 expect() {
