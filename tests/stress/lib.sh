@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Helpers of the stress scripts (sourced), on top of the VM cases' lib.sh
-# (ok/not_ok/check/check_eq, create/remove/avail, ...), which the image
-# carries at /tests/cases/lib.sh.
+# (ok/not_ok/check/check_eq, create/remove/avail, klog_verdict, ...),
+# which the image carries at /tests/cases/lib.sh.
 #
 # STRESS_SCALE (default 1) multiplies rounds and op counts: the bounded
 # slice runs 1, the full run more.
@@ -64,13 +64,7 @@ kernel_check() {
 	new=/tmp/kernel.new
 	dmesg -c >"$new" 2>/dev/null || dmesg >"$new"
 	cat "$new" >>"$KLOG"
-	bad=$(grep -E "$KREPORT" "$new")
-	if [ -z "$bad" ]; then
-		ok "kernel log clean $1"
-	else
-		printf '%s\n' "$bad" | head -n 60 | sed 's/^/#   /'
-		not_ok "kernel log clean $1"
-	fi
+	klog_verdict "$1" "$(grep -E "$KREPORT" "$new")" 60
 }
 
 # Is a device of ours still there, and may it be removed?

@@ -153,15 +153,21 @@ client_check() {
 # Kernel log lines that mean a driver or core problem.
 KPROBLEM='WARNING|BUG|Oops|lockdep|KASAN|UBSAN|general protection|Call Trace'
 
-# dmesg_clean "context": ok if the kernel log has no problem line.
-dmesg_clean() {
-	bad=$(dmesg | grep -E "$KPROBLEM")
-	if [ -z "$bad" ]; then
+# klog_verdict "context" LINES MAX: "kernel log clean" is ok if LINES, the
+# problem lines found in the kernel log, is empty; if not, the first MAX of
+# them are shown and it is not ok.
+klog_verdict() {
+	if [ -z "$2" ]; then
 		ok "kernel log clean $1"
 	else
-		printf '%s\n' "$bad" | head -n 40 | sed 's/^/#   /'
+		printf '%s\n' "$2" | head -n "$3" | sed 's/^/#   /'
 		not_ok "kernel log clean $1"
 	fi
+}
+
+# dmesg_clean "context": ok if the kernel log has no problem line.
+dmesg_clean() {
+	klog_verdict "$1" "$(dmesg | grep -E "$KPROBLEM")" 40
 }
 
 # Seconds since boot, for time budgets.
