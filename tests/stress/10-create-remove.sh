@@ -75,15 +75,7 @@ rm -f /tmp/cr.stop
 monitor &
 mpid=$!
 start=$(now)
-pids=
-w=0
-while [ "$w" -lt "$workers" ]; do
-	worker "$w" &
-	pids="$pids $!"
-	w=$((w + 1))
-done
-# shellcheck disable=SC2086  # list of pids
-wait_all $pids
+run_workers "$workers" worker
 touch /tmp/cr.stop
 wait "$mpid"
 made=$(cat /tmp/cr.*.made | wc -l)

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Helpers of the stress scripts (sourced), on top of the VM cases' lib.sh
-# (ok/not_ok/check/check_eq, create/remove/avail, klog_verdict, ...),
-# which the image carries at /tests/cases/lib.sh.
+# (ok/not_ok/check/check_eq, create/remove/avail, wait_all, run_workers,
+# klog_verdict, ...), which the image carries at /tests/cases/lib.sh.
 #
 # STRESS_SCALE (default 1) multiplies rounds and op counts: the bounded
 # slice runs 1, the full run more.
@@ -42,15 +42,6 @@ reload_mtty() {
 		not_ok "insmod mtty.ko $*: $out"
 		return 1
 	fi
-}
-
-# Wait for every pid; fails if any exited non-zero.
-wait_all() {
-	wrc=0
-	for p in "$@"; do
-		wait "$p" || wrc=1
-	done
-	return $wrc
 }
 
 # Show a file as diagnostics.

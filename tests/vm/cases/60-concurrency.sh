@@ -55,14 +55,7 @@ worker() {
 }
 
 start=$(now)
-pids=
-w=0
-while [ "$w" -lt "$workers" ]; do
-	worker "$w" &
-	pids="$pids $!"
-	w=$((w + 1))
-done
-for p in $pids; do wait "$p"; done
+run_workers "$workers" worker
 diag "$workers workers x $rounds rounds took $(($(now) - start)) s"
 
 errs=$(cat /tmp/worker.*.err)

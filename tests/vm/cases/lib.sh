@@ -170,6 +170,29 @@ dmesg_clean() {
 	klog_verdict "$1" "$(dmesg | grep -E "$KPROBLEM")" 40
 }
 
+# Wait for every pid; fails if any exited non-zero.
+wait_all() {
+	wrc=0
+	for p in "$@"; do
+		wait "$p" || wrc=1
+	done
+	return $wrc
+}
+
+# run_workers N FUNCTION: run FUNCTION 0 ... FUNCTION N-1 at the same time,
+# each in a background shell, and wait for them all; fails if any did.
+run_workers() {
+	rw_pids=
+	rw_i=0
+	while [ "$rw_i" -lt "$1" ]; do
+		"$2" "$rw_i" &
+		rw_pids="$rw_pids $!"
+		rw_i=$((rw_i + 1))
+	done
+	# shellcheck disable=SC2086  # list of pids
+	wait_all $rw_pids
+}
+
 # Seconds since boot, for time budgets.
 now() {
 	cut -d. -f1 /proc/uptime
