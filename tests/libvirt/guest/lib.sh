@@ -5,6 +5,8 @@
 # line "ok - text" or "not ok - text" appended to $RESULTS, which run.sh
 # reads from the disk image after the VM has powered off, and copied to the
 # second serial port for a live view. Lines starting with "#" are notes.
+# The helpers shared with tests/rootfs are in tests/lib/fullvm-guest.sh,
+# which the image holds beside this file.
 
 # Used by the stages that source this file.
 # shellcheck disable=SC2034
@@ -27,55 +29,12 @@ nodedev_name() {
 	printf 'mdev_%s_mtty\n' "$(printf '%s' "$1" | tr - _)"
 }
 
-say() {
-	printf '%s\n' "$*" >>"$RESULTS"
-	printf '%s\n' "$*" >/dev/ttyS1 2>/dev/null
-}
-ok() { say "ok - $*"; }
-not_ok() { say "not ok - $*"; }
-note() { say "# $*"; }
-# Indent a command's output as notes, at most 30 lines.
-notes() {
-	head -n 30 | sed 's/^/#   /' | while IFS= read -r line; do
-		say "$line"
-	done
-}
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-# run CMD...: run it with a time limit, output in $OUT, status in $RC.
-run() {
-	OUT=$(timeout 300 "$@" 2>&1)
-	RC=$?
-}
-# expect_ok "description" CMD...: the command must succeed.
-expect_ok() {
-	desc=$1
-	shift
-	run "$@"
-	if [ "$RC" -eq 0 ]; then
-		ok "$desc"
-	else
-		not_ok "$desc (exit $RC)"
-		printf '%s\n' "$OUT" | notes
-	fi
-}
-# expect_fail "description" PATTERN CMD...: the command must fail and say
-# something matching the extended regular expression PATTERN.
-expect_fail() {
-	desc=$1
-	pat=$2
-	shift 2
-	run "$@"
-	if [ "$RC" -ne 0 ] && printf '%s\n' "$OUT" | grep -Eq "$pat"; then
-		ok "$desc"
-	else
-		not_ok "$desc (exit $RC, wanted a message matching /$pat/)"
-	fi
-	printf '%s\n' "$OUT" | notes
-}
+# The result helpers (say, ok, not_ok, note, notes, check, run, expect_ok,
+# expect_fail, kernel_log_clean) shared with tests/rootfs; libvirt's
+# commands get more time.
+RUN_TIMEOUT=300
+# shellcheck source=/dev/null  # tests/lib/fullvm-guest.sh, in the image
+. "$HERE/fullvm-guest.sh"
 
 # The domain's console log without carriage returns.
 glog() {

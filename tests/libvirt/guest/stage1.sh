@@ -146,11 +146,4 @@ expect_ok "virsh autostart $DOMAIN" virsh autostart "$DOMAIN"
 cp "$GLOG" "$RESULTS_DIR/guest-1.log" 2>/dev/null
 # Stopped here, so that only autostart (not libvirt-guests) brings it back.
 expect_ok "virsh destroy $DOMAIN" virsh destroy "$DOMAIN"
-bad=$(journalctl -b -k -p warning -o cat 2>&1 | grep -Ei 'mtty|vfio|mdev|WARNING|BUG|Oops|Call Trace' |
-	grep -Ev 'loading out-of-tree module taints kernel|module verification failed' || true)
-if [ -z "$bad" ]; then
-	ok "kernel log: no warning or error about mtty, vfio or mdev"
-else
-	not_ok "kernel log: no warning or error about mtty, vfio or mdev"
-	printf '%s\n' "$bad" | notes
-fi
+kernel_log_clean

@@ -1,14 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Helpers of the reboot test stages (sourced). Each result is one line
-# "ok - text" or "not ok - text" appended to $RESULTS, which run.sh reads
-# from the disk image after the VM has powered off, and copied to the
-# second serial port for a live view. Lines starting with "#" are notes.
+# Helpers of the reboot test stages (sourced by boot.sh), on top of the
+# result helpers shared with tests/libvirt (ok/not_ok/note/notes/check/run/
+# expect_ok/expect_fail/kernel_log_clean: tests/lib/fullvm-guest.sh, which
+# the image holds beside this file).
 
 # Used by the stages that source this file.
 # shellcheck disable=SC2034
 
+HERE=/usr/local/lib/mtty-test
 RESULTS_DIR=/var/lib/mtty-test
 PARENT=mtty
 TYPES=/sys/class/mdev_bus/mtty/mdev_supported_types
@@ -26,62 +27,8 @@ uuid_many() {
 	printf '6e1d5b0e-94f0-4c1a-8c55-2b0a1e1c0b%02d\n' "$1"
 }
 
-say() {
-	printf '%s\n' "$*" >>"$RESULTS"
-	printf '%s\n' "$*" >/dev/ttyS1 2>/dev/null
-}
-
-ok() { say "ok - $*"; }
-not_ok() { say "not ok - $*"; }
-note() { say "# $*"; }
-
-# Indent a command's output as notes, at most 30 lines.
-notes() {
-	head -n 30 | sed 's/^/#   /' | while IFS= read -r line; do
-		say "$line"
-	done
-}
-
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-# run CMD...: run it with a time limit, output in $OUT, status in $RC.
-run() {
-	OUT=$(timeout 120 "$@" 2>&1)
-	RC=$?
-}
-
-# expect_fail "description" PATTERN CMD...: the command must fail and say
-# something matching the extended regular expression PATTERN.
-expect_fail() {
-	desc=$1
-	pat=$2
-	shift 2
-	run "$@"
-	if [ "$RC" -ne 0 ] && printf '%s\n' "$OUT" | grep -Eq "$pat"; then
-		ok "$desc"
-		printf '%s\n' "$OUT" | notes
-	else
-		not_ok "$desc (exit $RC, wanted a message matching /$pat/)"
-		printf '%s\n' "$OUT" | notes
-	fi
-}
-
-# expect_ok "description" CMD...: the command must succeed.
-expect_ok() {
-	desc=$1
-	shift
-	run "$@"
-	if [ "$RC" -eq 0 ]; then
-		ok "$desc"
-	else
-		not_ok "$desc (exit $RC)"
-		printf '%s\n' "$OUT" | notes
-	fi
-}
+# shellcheck source=/dev/null  # tests/lib/fullvm-guest.sh, in the image
+. "$HERE/fullvm-guest.sh"
 
 active() { [ -e "$MDEVS/$1" ]; }
 defined() { [ -f "$DEFS/$1" ]; }
@@ -200,17 +147,7 @@ journal_clean() {
 		not_ok "journal: libvirtd logged no error about mtty or mdevs $ctx"
 		printf '%s\n' "$bad" | notes
 	fi
-	# An out-of-tree module without a signature taints the kernel: Debian's
-	# kernel says so once, at error level; that is expected, nothing else.
-	bad=$(journalctl -b -k -p warning -o cat 2>&1 |
-		grep -Ei 'mtty|vfio|mdev|WARNING|BUG|Oops|Call Trace' |
-		grep -Ev 'loading out-of-tree module taints kernel|module verification failed: signature and/or required key missing' || true)
-	if [ -z "$bad" ]; then
-		ok "kernel log: no warning or error about mtty, vfio or mdev $ctx"
-	else
-		not_ok "kernel log: no warning or error about mtty, vfio or mdev $ctx"
-		printf '%s\n' "$bad" | notes
-	fi
+	kernel_log_clean "$ctx"
 }
 
 # /dev/vfio/<group> of an active mtty device: group kvm, mode 0660.
