@@ -27,10 +27,10 @@ check: all
 
 # Everything: host checks, the tests inside a booted kernel (TCG VM), a
 # bounded fuzz and stress slice (debug kernel if cached, else Debian's),
-# the reboot tests on a full Debian system and a libvirt guest on that
-# system.
+# the reboot tests on a full Debian system, a libvirt guest on that
+# system, and `make demo`'s walkthrough (so that it cannot rot).
 test: all
-	sh tests/run-all.sh unit callout client fuzzhost libvirt-xml lint vm reliability rootfs libvirt
+	sh tests/run-all.sh unit callout client fuzzhost libvirt-xml lint vm reliability rootfs libvirt demo
 
 # Only the VM tests.
 test-vm: all
@@ -67,8 +67,16 @@ lint:
 bench: kernel
 	sh tests/bench/run.sh
 
-# A throwaway VM walks through the seed document's steps 1 to 8.
+# The walkthrough as a sysadmin does it, in a throwaway full Debian VM:
+# mdevctl define --auto, virsh attach-device, the guest's lspci and dmesg
+# view of the card, data echoed through its /dev/ttyS1.
 demo: deps
+	$(MAKE) all
+	sh tests/libvirt/run.sh --demo
+
+# The seed document's steps 1 to 8 by hand (sysfs, bare QEMU), in the
+# busybox VM.
+demo-sysfs: deps
 	$(MAKE) all
 	sh tests/vm/run-vm.sh --demo
 
@@ -94,9 +102,10 @@ help:
 	@echo "make install    module, tools, callout, udev rules, systemd units, docs (DESTDIR, PREFIX, VFIO_GROUP)"
 	@echo "make uninstall  remove what make install installed"
 	@echo "make dkms-install  the same, with the module built by DKMS for every kernel"
-	@echo "make demo       walk through the seed's steps in a throwaway VM"
+	@echo "make demo       mdevctl + virsh walkthrough in a throwaway Debian VM, guest echoes on ttyS1"
+	@echo "make demo-sysfs the seed's steps by hand (sysfs, bare QEMU) in a throwaway VM"
 	@echo "make debug-kernel  build (once, cached) the debug kernel the reliability slice prefers"
 	@echo "make bench      benchmarks vs the kernel's sample; writes docs/benchmarks.md"
 	@echo "KVER=... / KDIR=... choose the target kernel (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-vm test-rootfs test-libvirt test-debug test-reliability debug-kernel lint demo bench clean help
+.PHONY: all kernel tools deps check test test-vm test-rootfs test-libvirt test-debug test-reliability debug-kernel lint demo demo-sysfs bench clean help

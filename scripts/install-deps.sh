@@ -19,6 +19,8 @@ linux-headers-amd64
 linux-source-6.1
 qemu-system-x86
 busybox-static
+pciutils
+setserial
 cpio
 gzip
 xz-utils

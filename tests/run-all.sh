@@ -21,6 +21,7 @@ stage_cmd() {
 	rootfs) echo "sh tests/rootfs/run.sh" ;;
 	libvirt-xml) echo "sh tests/libvirt/validate.sh" ;;
 	libvirt) echo "sh tests/libvirt/run.sh" ;;
+	demo) echo "sh tests/libvirt/run.sh --demo" ;;
 	vm) echo "sh tests/vm/run-vm.sh --suite all" ;;
 	client) echo "make -s -C tools check" ;;
 	fuzzhost) echo "make -s -C tools/fuzz check" ;;

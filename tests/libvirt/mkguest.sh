@@ -4,7 +4,8 @@
 # Build (once, cached) what the libvirt test domain boots, and print two
 # lines: the path of the guest kernel (the uncompressed vmlinux of the
 # target kernel, which boots much faster under nested TCG than the XZ
-# bzImage) and the path of the guest's initramfs (busybox-static and
+# bzImage) and the path of the guest's initramfs (busybox-static,
+# pciutils' lspci and setserial with their libraries, and
 # tests/libvirt/guest-init as /init).
 #
 # The vmlinux is the one tests/vm/mkinitramfs.sh extracts into the cache
@@ -49,7 +50,23 @@ for b in "$(command -v busybox 2>/dev/null)" /bin/busybox /usr/bin/busybox; do
 done
 [ -n "$busybox" ] || { echo "mkguest: no static busybox (apt-get install busybox-static)" >&2; exit 1; }
 
-key=$( { cat "$0" "$here/guest-init"; sha256sum <"$busybox"; } | sha256sum | cut -c1-16)
+# pciutils' lspci and setserial show the card as the seed document does
+# (`make demo`); busybox has neither. They are dynamically linked: their
+# libraries and the dynamic loader go in at the same paths.
+extras=
+for prog in lspci setserial; do
+	p=$(PATH=$PATH:/usr/sbin:/sbin command -v "$prog" || true)
+	[ -n "$p" ] || { echo "mkguest: no $prog (apt-get install pciutils setserial)" >&2; exit 1; }
+	extras="$extras $p $(ldd "$p" | sed -n 's|.*=> \(/[^ ]*\) .*|\1|p; s|^[[:space:]]*\(/[^ ]*\) .*|\1|p')"
+done
+pciids=/usr/share/misc/pci.ids
+[ -f "$pciids" ] || { echo "mkguest: no $pciids (apt-get install pciutils)" >&2; exit 1; }
+# shellcheck disable=SC2086  # split into paths on purpose
+extras=$(printf '%s\n' $extras $pciids | LC_ALL=C sort -u)
+
+# shellcheck disable=SC2086  # $extras is a list of absolute paths
+key=$( { cat "$0" "$here/guest-init"; sha256sum <"$busybox"; cat $extras | sha256sum; } |
+	sha256sum | cut -c1-16)
 initramfs=$cache/libvirt-guest-$key.cpio.gz
 if [ ! -f "$initramfs" ]; then
 	st=$(mktemp -d "$cache/stage.XXXXXX")
@@ -62,6 +79,10 @@ if [ ! -f "$initramfs" ]; then
 	done
 	# The kernel opens /dev/console for PID 1 before init mounts devtmpfs.
 	mknod "$st/dev/console" c 5 1 2>/dev/null || true
+	for f in $extras; do
+		mkdir -p "$st${f%/*}"
+		cp -L "$f" "$st$f"
+	done
 	install -m 0755 "$here/guest-init" "$st/init"
 	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -6 >"$initramfs.tmp"

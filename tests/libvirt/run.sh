@@ -4,6 +4,7 @@
 # libvirt tests on a full Debian 12 system with libvirtd (issue 4).
 #
 #   run.sh [--stages "1 2"] [--keep] [--verbose] [--timeout SECONDS]
+#   run.sh --demo                      (what `make demo` runs)
 #
 # Uses the cached bookworm root file system of tests/rootfs/mkrootfs.sh,
 # installs the project into a copy with `make install DESTDIR=...`, adds
@@ -17,6 +18,10 @@
 #           echoes data), refused bad hostdevs, hot-plug and unplug of a
 #           second device, domain marked autostart;
 #   boot 2: the device and the autostart domain are back, the guest works.
+# --demo boots the same image once with the stage "demo" instead
+# (guest/stagedemo.sh): the walkthrough of `make demo`, mdevctl define
+# --auto, virsh attach-device, the guest's lspci, dmesg and setserial view
+# of the card, a line echoed through its /dev/ttyS1, printed as it runs.
 # Results are read back from the image with debugfs, with the guest's own
 # console logs. Prints "ok N - ..." / "not ok N - ..." lines and "N passed,
 # N failed"; exits non-zero on any failure. Logs in $MTTY_CACHE/logs.
@@ -32,10 +37,15 @@ root=$(cd "$here/../.." && pwd)
 fullvm_init "$root" libvirt mtty-libvirt-test mtty_libvirt_stage
 stages="1 2"
 timeout=3000
+demo=0
 while [ $# -gt 0 ]; do
-	fullvm_option "$@"
+	case $1 in
+	--demo) demo=1; took=1 ;;
+	*) fullvm_option "$@" ;;
+	esac
 	shift "$took"
 done
+[ "$demo" = 1 ] && stages=demo
 
 # --- the image --------------------------------------------------------------
 fullvm_setup "copies a Debian root file system with its owners" "$here/guest"
@@ -66,7 +76,21 @@ fullvm_image
 
 # --- the boots ----------------------------------------------------------------
 for s in $stages; do
-	fullvm_boot "$s"
+	if [ "$s" = demo ]; then
+		# The walkthrough as it runs, as printed; its checks are counted
+		# from the results afterwards, only the failed ones repeated.
+		echo "# booting the Debian system (TCG: a minute or two)..."
+		fullvm_start demo
+		cr=$(printf '\r')
+		tail -n +1 -f --pid="$qpid" "$progress" |
+			while IFS= read -r line; do echo "${line%"$cr"}"; done
+		fullvm_wait demo
+		fullvm_results demo >"$logs/demo-checks.txt"
+		echo
+		grep -E '^not ok|^#   ' "$logs/demo-checks.txt"
+	else
+		fullvm_boot "$s"
+	fi
 	fullvm_cat "/var/lib/$guest_name/guest-$s.log" | tr -d '\r' >"$logs/guest-$s.log"
 	echo "# boot $s: the nested guest's console: $logs/guest-$s.log"
 done
