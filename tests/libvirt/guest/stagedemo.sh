@@ -39,6 +39,11 @@ host() {
 	return "$RC"
 }
 
+# typed DESCRIPTION "COMMAND LINE": host, and the command must succeed.
+typed() {
+	if host "$2"; then ok "$1"; else not_ok "$1 (exit $RC)"; fi
+}
+
 # Show the guest's console lines from $GSEEN on, as they come, until a
 # line matches $1 or $2 seconds have passed. The guest's notes are
 # "guest| ...", its commands "guest# ...", its checks count as results.
@@ -74,12 +79,8 @@ check "mdevctl types lists mtty-1 and mtty-2" \
 	out_has '^ +mtty-1$' '^ +mtty-2$'
 
 step "2. Define a persistent mtty-2 (two 16550A ports), started at every boot"
-if host "mdevctl define --type mtty-2 --parent mtty --auto --uuid $U"; then
-	ok "mdevctl define --type mtty-2 --auto"
-else
-	not_ok "mdevctl define --type mtty-2 --auto (exit $RC)"
-fi
-if host "mdevctl start --uuid $U"; then ok "mdevctl start"; else not_ok "mdevctl start (exit $RC)"; fi
+typed "mdevctl define --type mtty-2 --auto" "mdevctl define --type mtty-2 --parent mtty --auto --uuid $U"
+typed "mdevctl start" "mdevctl start --uuid $U"
 host "mdevctl list"
 check "mdevctl list: $U active, mtty-2, auto" out_has "^$U mtty mtty-2 auto"
 udevadm settle -t 30 2>/dev/null
@@ -97,16 +98,12 @@ step "3. Give it to a guest with virsh"
 	--cmdline 'console=ttyS0 cryptomgr.notests mtty_guest_demo' |
 	sed '/<hostdev/,/<\/hostdev>/d' >"$W/$DEMO.xml"
 host "grep -E '<name>|<kernel>|<cmdline>|hostdev' $DEMO.xml"
-if host "virsh define $DEMO.xml"; then ok "virsh define $DEMO (no card)"; else not_ok "virsh define $DEMO (exit $RC)"; fi
+typed "virsh define $DEMO (no card)" "virsh define $DEMO.xml"
 host "mtty-libvirt-xml hostdev $U | tee mtty-hostdev.xml"
-if host "virsh attach-device $DEMO mtty-hostdev.xml --config"; then
-	ok "virsh attach-device $DEMO mtty-hostdev.xml --config"
-else
-	not_ok "virsh attach-device $DEMO mtty-hostdev.xml --config (exit $RC)"
-fi
+typed "virsh attach-device $DEMO mtty-hostdev.xml --config" "virsh attach-device $DEMO mtty-hostdev.xml --config"
 : >"$GLOG" 2>/dev/null
 GSEEN=0
-if host "virsh start $DEMO"; then ok "virsh start $DEMO"; else not_ok "virsh start $DEMO (exit $RC)"; fi
+typed "virsh start $DEMO" "virsh start $DEMO"
 host "virsh dumpxml $DEMO | sed -n '/<hostdev/,/<\/hostdev>/p'"
 check "the running domain has the card at a guest PCI address" \
 	out_has "uuid='$U'" "<address type='pci'"
@@ -125,20 +122,13 @@ check "the guest's first port is /dev/ttyS1, as in the seed document" \
 cp "$GLOG" "$RESULTS_DIR/guest-demo.log" 2>/dev/null
 
 step "8. Stop the guest, remove the device: back where we started"
-if host "virsh destroy $DEMO"; then ok "virsh destroy $DEMO"; else not_ok "virsh destroy $DEMO (exit $RC)"; fi
-if host "virsh undefine $DEMO"; then ok "virsh undefine $DEMO"; else not_ok "virsh undefine $DEMO (exit $RC)"; fi
-if host "mdevctl stop --uuid $U"; then ok "mdevctl stop"; else not_ok "mdevctl stop (exit $RC)"; fi
-if host "mdevctl undefine --uuid $U"; then ok "mdevctl undefine"; else not_ok "mdevctl undefine (exit $RC)"; fi
+typed "virsh destroy $DEMO" "virsh destroy $DEMO"
+typed "virsh undefine $DEMO" "virsh undefine $DEMO"
+typed "mdevctl stop" "mdevctl stop --uuid $U"
+typed "mdevctl undefine" "mdevctl undefine --uuid $U"
 host "mdevctl list --defined"
 check "no definition left" test -z "$OUT"
 host "cat /sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/available_instances"
 max=$(cat /sys/module/mtty/parameters/max_ports 2>/dev/null)
 check "all $((max / 2)) mtty-2 instances available again" test "$OUT" = "$((max / 2))"
-bad=$(journalctl -b -k -p warning -o cat 2>&1 | grep -Ei 'mtty|vfio|mdev|WARNING|BUG|Oops|Call Trace' |
-	grep -Ev 'loading out-of-tree module taints kernel|module verification failed' || true)
-if [ -z "$bad" ]; then
-	ok "kernel log: no warning or error about mtty, vfio or mdev"
-else
-	not_ok "kernel log: no warning or error about mtty, vfio or mdev"
-	printf '%s\n' "$bad" | notes
-fi
+kernel_log_clean
