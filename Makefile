@@ -19,18 +19,19 @@ tools:
 deps:
 	sh scripts/install-deps.sh
 
-# Host-side checks: unit tests of the device model, the mdevctl callout's
+# Host-side checks: unit tests of the device model and a bounded libFuzzer
+# run of it, the mdevctl callout's
 # tests, the tools' checks without a device (under valgrind), the libvirt
 # XML and static analysis.
 check: all
-	sh tests/run-all.sh unit callout client fuzzhost libvirt-xml lint
+	sh tests/run-all.sh unit fuzzmodel callout client fuzzhost libvirt-xml lint
 
 # Everything: host checks, the tests inside a booted kernel (TCG VM), a
 # bounded fuzz and stress slice (debug kernel if cached, else Debian's),
 # the reboot tests on a full Debian system, a libvirt guest on that
 # system, and `make demo`'s walkthrough (so that it cannot rot).
 test: all
-	sh tests/run-all.sh unit callout client fuzzhost libvirt-xml lint vm reliability rootfs libvirt demo
+	sh tests/run-all.sh unit fuzzmodel callout client fuzzhost libvirt-xml lint vm reliability rootfs libvirt demo
 
 # Only the VM tests.
 test-vm: all

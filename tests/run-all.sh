@@ -17,6 +17,7 @@ stage_cmd() {
 	case $1 in
 	lint) echo "sh scripts/lint.sh" ;;
 	unit) echo "make -s -C tests/unit check" ;;
+	fuzzmodel) echo "sh tests/unit/fuzz-check.sh" ;;
 	callout) echo "sh tests/callout/run.sh" ;;
 	rootfs) echo "sh tests/rootfs/run.sh" ;;
 	libvirt-xml) echo "sh tests/libvirt/validate.sh" ;;
