@@ -54,6 +54,20 @@ wait_guest() {
 	done
 	return 1
 }
+# guest_waited WAIT PATTERN SECONDS T0 TEXT AFTER: wait with WAIT
+# (wait_guest, or the demo's follow_guest) for a console line matching
+# PATTERN; then "ok - TEXT, N s after AFTER" (N counted from uptime T0),
+# or "not ok - TEXT within SECONDS s" with the console's last lines.
+guest_waited() {
+	if "$1" "$2" "$3"; then
+		t1=$(cut -d' ' -f1 /proc/uptime)
+		ok "$5, $(echo "$4 $t1" | awk '{printf "%d", $2 - $1}') s after $6"
+	else
+		not_ok "$5 within $3 s (waited for /$2/)"
+		glog | tail -n 20 | notes
+	fi
+}
+
 # guest_report PREFIX: turn the guest's lines since $GSEEN into results
 # ("GUEST ok/not ok") and notes ("GUEST |"), and move $GSEEN past them.
 guest_report() {

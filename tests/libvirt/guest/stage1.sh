@@ -62,13 +62,8 @@ run virsh dominfo "$DOMAIN"
 printf '%s\n' "$OUT" | grep -i 'security' | notes
 note "host /dev/vfio while $DOMAIN runs: $(stat -c '%A %U %G %n' /dev/vfio/* | tr '\n' ' ')"
 note "guest booting (nested TCG: minutes)..."
-if wait_guest '^GUEST-READY' 1200; then
-	t1=$(cut -d' ' -f1 /proc/uptime)
-	ok "guest finished its checks, $(echo "$t0 $t1" | awk '{printf "%d", $2 - $1}') s after virsh start"
-else
-	not_ok "guest finished its checks within 1200 s (GUEST-READY)"
-	glog | tail -n 20 | notes
-fi
+guest_waited wait_guest '^GUEST-READY' 1200 "$t0" \
+	"guest finished its checks" "virsh start"
 guest_report "guest"
 
 # --- bad hostdevs: refused, nothing disturbed -------------------------------
@@ -107,13 +102,8 @@ check "$U2 is active" test -e "$MDEVS/$U2"
 t0=$(cut -d' ' -f1 /proc/uptime)
 expect_ok "virsh attach-device $DOMAIN --live with the hostdev of $U2" \
 	virsh attach-device "$DOMAIN" /tmp/hd2.xml --live
-if wait_guest '^GUEST-HOTPLUG-DONE' 600; then
-	t1=$(cut -d' ' -f1 /proc/uptime)
-	ok "guest found and checked the hot-plugged card, $(echo "$t0 $t1" | awk '{printf "%d", $2 - $1}') s after attach-device"
-else
-	not_ok "guest found the hot-plugged card's ports within 600 s"
-	glog | tail -n 20 | notes
-fi
+guest_waited wait_guest '^GUEST-HOTPLUG-DONE' 600 "$t0" \
+	"guest found and checked the hot-plugged card" "attach-device"
 guest_report "guest, hot-plug"
 check "virsh dumpxml $DOMAIN has 2 mdev hostdevs" \
 	sh -c "[ \$(virsh dumpxml $DOMAIN | grep -c \"type='mdev'\") -eq 2 ]"
@@ -121,13 +111,8 @@ check "virsh dumpxml $DOMAIN has 2 mdev hostdevs" \
 t0=$(cut -d' ' -f1 /proc/uptime)
 expect_ok "virsh detach-device $DOMAIN --live with the hostdev of $U2" \
 	virsh detach-device "$DOMAIN" /tmp/hd2.xml --live
-if wait_guest '^GUEST-UNPLUG-DONE' 600; then
-	t1=$(cut -d' ' -f1 /proc/uptime)
-	ok "guest saw the card go, $(echo "$t0 $t1" | awk '{printf "%d", $2 - $1}') s after detach-device"
-else
-	not_ok "guest saw the card go within 600 s"
-	glog | tail -n 20 | notes
-fi
+guest_waited wait_guest '^GUEST-UNPLUG-DONE' 600 "$t0" \
+	"guest saw the card go" "detach-device"
 guest_report "guest, unplug"
 # libvirt may finish its side a moment after the guest has let go.
 w=0

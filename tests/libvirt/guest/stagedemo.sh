@@ -110,13 +110,8 @@ check "the running domain has the card at a guest PCI address" \
 
 step "4.-7. Inside the guest (its console; nested TCG: a few minutes)"
 t0=$(cut -d' ' -f1 /proc/uptime)
-if follow_guest '^GUEST-READY' 1200; then
-	t1=$(cut -d' ' -f1 /proc/uptime)
-	ok "the guest finished, $(echo "$t0 $t1" | awk '{printf "%d", $2 - $1}') s after virsh start"
-else
-	not_ok "the guest finished within 1200 s (GUEST-READY)"
-	glog | tail -n 20 | notes
-fi
+guest_waited follow_guest '^GUEST-READY' 1200 "$t0" \
+	"the guest finished" "virsh start"
 check "the guest's first port is /dev/ttyS1, as in the seed document" \
 	grep -q '^GUEST ok - ttyS1 echoed the line' "$GLOG"
 cp "$GLOG" "$RESULTS_DIR/guest-demo.log" 2>/dev/null
