@@ -25,14 +25,10 @@ client=$5
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-busybox=
-for b in "$(command -v busybox || true)" /bin/busybox /usr/bin/busybox; do
-	if [ -x "$b" ] && file -L "$b" | grep -q 'statically linked'; then
-		busybox=$b
-		break
-	fi
-done
-[ -n "$busybox" ] || { echo "mkimage: no static busybox (apt-get install busybox-static)" >&2; exit 1; }
+# shellcheck source=tests/lib/initramfs.sh
+. "$root/tests/lib/initramfs.sh"
+busybox=$(static_busybox) ||
+	{ echo "mkimage: no static busybox (apt-get install busybox-static)" >&2; exit 1; }
 for f in "$ko" "$fuzz" "$client"; do
 	[ -f "$f" ] || { echo "mkimage: $f missing" >&2; exit 1; }
 done
@@ -40,15 +36,8 @@ done
 st=$(mktemp -d)
 trap 'rm -rf "$st"' EXIT
 
-mkdir -p "$st/bin" "$st/sbin" "$st/usr/bin" "$st/usr/sbin" "$st/proc" \
-	"$st/sys" "$st/dev" "$st/tmp" "$st/run" "$st/etc" \
-	"$st/lib/modules" "$st/tests/cases" "$st/tests/stress"
-cp "$busybox" "$st/bin/busybox"
-for a in $("$busybox" --list); do
-	[ "$a" = busybox ] || ln -sf busybox "$st/bin/$a"
-done
-mknod "$st/dev/console" c 5 1 2>/dev/null || true
-mknod "$st/dev/null" c 1 3 2>/dev/null || true
+stage_busybox "$st" "$busybox"
+mkdir -p "$st/lib/modules" "$st/tests/cases" "$st/tests/stress"
 
 for m in vfio vfio_iommu_type1 mdev vfio_virqfd; do
 	f=

@@ -40,49 +40,37 @@ if [ ! -f "$vmlinux" ]; then
 	vmlinux=$vmlinuz
 fi
 
-# busybox must be the static build: the image has no libc.
-busybox=
-for b in "$(command -v busybox 2>/dev/null)" /bin/busybox /usr/bin/busybox; do
-	if [ -x "$b" ] && file -L "$b" | grep -q 'statically linked'; then
-		busybox=$b
-		break
-	fi
-done
-[ -n "$busybox" ] || { echo "mkguest: no static busybox (apt-get install busybox-static)" >&2; exit 1; }
+# shellcheck source=tests/lib/initramfs.sh
+. "$root/tests/lib/initramfs.sh"
+busybox=$(static_busybox) ||
+	{ echo "mkguest: no static busybox (apt-get install busybox-static)" >&2; exit 1; }
 
 # pciutils' lspci and setserial show the card as the seed document does
 # (`make demo`); busybox has neither. They are dynamically linked: their
 # libraries and the dynamic loader go in at the same paths.
-extras=
+progs=
 for prog in lspci setserial; do
 	p=$(PATH=$PATH:/usr/sbin:/sbin command -v "$prog" || true)
 	[ -n "$p" ] || { echo "mkguest: no $prog (apt-get install pciutils setserial)" >&2; exit 1; }
-	extras="$extras $p $(ldd "$p" | sed -n 's|.*=> \(/[^ ]*\) .*|\1|p; s|^[[:space:]]*\(/[^ ]*\) .*|\1|p')"
+	progs="$progs $p"
 done
 pciids=/usr/share/misc/pci.ids
 [ -f "$pciids" ] || { echo "mkguest: no $pciids (apt-get install pciutils)" >&2; exit 1; }
-# shellcheck disable=SC2086  # split into paths on purpose
-extras=$(printf '%s\n' $extras $pciids | LC_ALL=C sort -u)
 
-# shellcheck disable=SC2086  # $extras is a list of absolute paths
-key=$( { cat "$0" "$here/guest-init"; sha256sum <"$busybox"; cat $extras | sha256sum; } |
-	sha256sum | cut -c1-16)
+# shellcheck disable=SC2046,SC2086  # lists of absolute paths
+key=$( { cat "$0" "$root/tests/lib/initramfs.sh" "$here/guest-init"; sha256sum <"$busybox"
+	cat $progs $(elf_libs $progs) "$pciids" | sha256sum; } | sha256sum | cut -c1-16)
 initramfs=$cache/libvirt-guest-$key.cpio.gz
 if [ ! -f "$initramfs" ]; then
 	st=$(mktemp -d "$cache/stage.XXXXXX")
 	trap 'rm -rf "$st"' EXIT
-	mkdir -p "$st/bin" "$st/sbin" "$st/usr/bin" "$st/usr/sbin" "$st/proc" \
-		"$st/sys" "$st/dev" "$st/tmp" "$st/etc"
-	cp "$busybox" "$st/bin/busybox"
-	for a in $("$busybox" --list); do
-		[ "$a" = busybox ] || ln -s busybox "$st/bin/$a"
-	done
-	# The kernel opens /dev/console for PID 1 before init mounts devtmpfs.
-	mknod "$st/dev/console" c 5 1 2>/dev/null || true
-	for f in $extras; do
+	stage_busybox "$st" "$busybox"
+	for f in $progs "$pciids"; do
 		mkdir -p "$st${f%/*}"
 		cp -L "$f" "$st$f"
 	done
+	# shellcheck disable=SC2086  # list of paths
+	stage_libs "$st" $progs
 	install -m 0755 "$here/guest-init" "$st/init"
 	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -6 >"$initramfs.tmp"

@@ -51,16 +51,11 @@ abspath() {
 mtty_ko=$(abspath "${MTTY_KO:-kernel/mtty.ko}")
 client=$(abspath "${MTTY_CLIENT:-tools/mtty-client}")
 moddir=/lib/modules/$KVER/kernel/drivers/vfio
-busybox=$(command -v busybox)
-
-# busybox must be the static build: the image has no libc for it.
-if ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked'; then
-	for b in /bin/busybox /usr/bin/busybox; do
-		if [ -x "$b" ] && file -L "$b" | grep -q 'statically linked'; then
-			busybox=$b
-		fi
-	done
-fi
+# shellcheck source=tests/lib/initramfs.sh
+. "$root/tests/lib/initramfs.sh"
+lib=$root/tests/lib/initramfs.sh
+busybox=$(static_busybox) ||
+	{ echo "mkinitramfs: no static busybox (apt-get install busybox-static)" >&2; exit 1; }
 
 [ -f "$mtty_ko" ] || { echo "mkinitramfs: $mtty_ko not found" >&2; exit 1; }
 if [ ! -x "$client" ]; then
@@ -126,35 +121,10 @@ pack() {
 	mv "$2.tmp" "$2"
 }
 
-# Lay busybox and one symlink per applet into a staged root, plus the
-# directories every image needs. /dev/console is created when we can
-# (root): the kernel opens it for PID 1 before init runs; init also
-# re-opens it after mounting devtmpfs, so a non-root build still works.
-stage_busybox() {
-	mkdir -p "$1/bin" "$1/sbin" "$1/usr/bin" "$1/usr/sbin" "$1/proc" \
-		"$1/sys" "$1/dev" "$1/tmp" "$1/run" "$1/etc"
-	cp "$busybox" "$1/bin/busybox"
-	for a in $("$busybox" --list); do
-		[ "$a" = busybox ] || ln -sf busybox "$1/bin/$a"
-	done
-	mknod "$1/dev/console" c 5 1 2>/dev/null || true
-	mknod "$1/dev/null" c 1 3 2>/dev/null || true
-}
-
-# Copy an ELF executable's shared libraries (and its loader) into a staged
-# root at their host paths.
-stage_libs() {
-	ldd "$2" | awk '/=> \//{print $3} /^[ \t]*\//{print $1}' |
-		while read -r lib; do
-			mkdir -p "$1$(dirname "$lib")"
-			cp -L "$lib" "$1$lib"
-		done
-}
-
 # ---------------------------------------------------------------- base ----
 cases=$(find "$here/cases" -name '*.sh' | LC_ALL=C sort)
 # shellcheck disable=SC2086  # word splitting of the file lists is intended
-base_key=$(hash_inputs "$here/mkinitramfs.sh" "$here/init" "$here/demo.sh" $cases \
+base_key=$(hash_inputs "$here/mkinitramfs.sh" "$lib" "$here/init" "$here/demo.sh" $cases \
 	"$busybox" "$mtty_ko" ${client:+"$client"} \
 	"$(find_mod vfio)" "$(find_mod vfio_iommu_type1)" \
 	"$(find_mod mdev)" "$(find_mod vfio_virqfd)")
@@ -162,7 +132,7 @@ base=$cache/initramfs-$KVER-$base_key.cpio.gz
 if [ ! -f "$base" ]; then
 	st=$(newstage)
 	stages="$stages $st"
-	stage_busybox "$st"
+	stage_busybox "$st" "$busybox"
 	mkdir -p "$st/lib/modules" "$st/tests/cases"
 	for m in vfio vfio_iommu_type1 mdev vfio_virqfd; do
 		put_mod "$(find_mod $m)" "$st/lib/modules/$m.ko"
@@ -235,11 +205,10 @@ extract_vmlinux() {
 
 # Libraries count as inputs too: an upgraded libc or QEMU dependency must
 # not be paired with a cached copy of the old ones.
-qemu_libs=$(for f in "$qemu" $qemu_mods; do
-	ldd "$f" | awk '/=> \//{print $3} /^[ \t]*\//{print $1}'
-done | LC_ALL=C sort -u)
+# shellcheck disable=SC2086  # list of files
+qemu_libs=$(elf_libs "$qemu" $qemu_mods)
 # shellcheck disable=SC2086  # lists of files
-guest_key=$(hash_inputs "$here/mkinitramfs.sh" "$here/guest-init" "$busybox" \
+guest_key=$(hash_inputs "$here/mkinitramfs.sh" "$lib" "$here/guest-init" "$busybox" \
 	"$vmlinuz" "$qemu" $qemu_mods $qemu_libs $firmware)
 guest=$cache/guest-$KVER-$guest_key.cpio.gz
 if [ ! -f "$guest" ]; then
@@ -248,7 +217,7 @@ if [ ! -f "$guest" ]; then
 	stages="$stages $st $gst"
 
 	# The nested guest's own small initramfs: busybox and its init.
-	stage_busybox "$gst"
+	stage_busybox "$gst" "$busybox"
 	cp "$here/guest-init" "$gst/init"
 	chmod 755 "$gst/init"
 	mkdir -p "$st/guest"
