@@ -36,8 +36,12 @@ unsigned int mtty_card_irq_ports(const struct mtty_card *card)
 	return ports;
 }
 
-/* Whether any port requests service: stops at the first that does. */
-static bool mtty_card_irq_any(const struct mtty_card *card)
+/*
+ * Whether any port requests service: stops at the first that does.  Static
+ * so that the register paths below get it inlined; mtty_card_irq_any() is
+ * the same for the header's inline config read.
+ */
+static bool mtty_card_ports_pending(const struct mtty_card *card)
 {
 	unsigned int i;
 
@@ -47,29 +51,24 @@ static bool mtty_card_irq_any(const struct mtty_card *card)
 	return false;
 }
 
+bool mtty_card_irq_any(const struct mtty_card *card)
+{
+	return mtty_card_ports_pending(card);
+}
+
 bool mtty_card_intx_level(const struct mtty_card *card)
 {
 	if (mtty_pci_command(&card->pci) & PCI_COMMAND_INTX_DISABLE)
 		return false;
-	return mtty_card_irq_any(card);
+	return mtty_card_ports_pending(card);
 }
 
 u8 mtty_card_config_read(const struct mtty_card *card, unsigned int off)
 {
 	/* Only the status byte shows the ports: spare other bytes the scan. */
-	bool intx = off == PCI_STATUS && mtty_card_irq_any(card);
+	bool intx = off == PCI_STATUS && mtty_card_ports_pending(card);
 
 	return mtty_pci_read(&card->pci, off, intx);
-}
-
-void mtty_card_config_read_block(const struct mtty_card *card,
-				 unsigned int off, u8 *buf, unsigned int len)
-{
-	/* One look at the ports for the whole access, if it spans status. */
-	bool intx = off <= PCI_STATUS && PCI_STATUS - off < len &&
-		    mtty_card_irq_any(card);
-
-	mtty_pci_read_block(&card->pci, off, buf, len, intx);
 }
 
 void mtty_card_config_write(struct mtty_card *card, unsigned int off, u8 val)

@@ -30,9 +30,24 @@ void mtty_card_reset(struct mtty_card *card);
 u8 mtty_card_config_read(const struct mtty_card *card, unsigned int off);
 void mtty_card_config_write(struct mtty_card *card, unsigned int off, u8 val);
 
-/* mtty_card_config_read() of @len consecutive bytes from @off into @buf. */
-void mtty_card_config_read_block(const struct mtty_card *card,
-				 unsigned int off, u8 *buf, unsigned int len);
+/* Whether some port requests an interrupt (PCI_STATUS_INTERRUPT). */
+bool mtty_card_irq_any(const struct mtty_card *card);
+
+/*
+ * mtty_card_config_read() of @len consecutive bytes from @off into @buf.
+ * Inline, with mtty_pci_read_block(): it is all a config read does, and
+ * two out-of-line calls cost more than the copy (docs/benchmarks.md).
+ */
+static inline void mtty_card_config_read_block(const struct mtty_card *card,
+					       unsigned int off, u8 *buf,
+					       unsigned int len)
+{
+	/* One look at the ports for the whole access, if it spans status. */
+	bool intx = off <= PCI_STATUS && PCI_STATUS - off < len &&
+		    mtty_card_irq_any(card);
+
+	mtty_pci_read_block(&card->pci, off, buf, len, intx);
+}
 
 /*
  * UART register @off of the port behind BAR @bar.  A BAR the card does not

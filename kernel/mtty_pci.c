@@ -81,18 +81,6 @@ u8 mtty_pci_read(const struct mtty_pci *pci, unsigned int off, bool intx)
 	return val;
 }
 
-void mtty_pci_read_block(const struct mtty_pci *pci, unsigned int off,
-			 u8 *buf, unsigned int len, bool intx)
-{
-	unsigned int i;
-
-	/* The same bytes as mtty_pci_read(), without a call per byte. */
-	for (i = 0; i < len; i++)
-		buf[i] = off + i < MTTY_PCI_CONFIG_SIZE ? pci->cfg[off + i] : 0xff;
-	if (intx && off <= PCI_STATUS && PCI_STATUS - off < len)
-		buf[PCI_STATUS - off] |= PCI_STATUS_INTERRUPT;
-}
-
 void mtty_pci_write(struct mtty_pci *pci, unsigned int off, u8 val)
 {
 	u8 mask;
