@@ -5,34 +5,77 @@
 # probes/NAME.c is compiled by kbuild against KDIR; HAVE_NAME is defined in
 # the generated header when it compiles.  Only mtty_compat.h reads HAVE_*.
 #
+# probes/sanity.c is no feature: it must compile, or the toolchain cannot
+# build for this kernel at all (wrong compiler, unknown flags, missing
+# headers), and then the build stops here with the compiler's own error
+# instead of taking every feature for absent.  The compiler kbuild uses and
+# its version are part of the cache key; the whole probe build's output is
+# kept in conftest.log beside the header.
+#
 # usage: conftest.sh KDIR OUTPUT-HEADER
 set -eu
 
 kdir=$1
 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
+log=$(dirname "$out")/conftest.log
+
+if [ ! -f "$kdir/Makefile" ]; then
+	echo "conftest: no kernel build tree at '$kdir' (install the headers of the target kernel, or set KDIR)" >&2
+	exit 1
+fi
 
 release=$(cat "$kdir/include/config/kernel.release" 2>/dev/null || echo unknown)
-key="$(cd "$kdir" && pwd -P) $release $(cat "$here"/conftest.sh "$here"/probes/*.c | cksum)"
+# The compiler the kernel was built with (kbuild insists on the same one),
+# and what that compiler, or $CC when given, says of its version here: a
+# changed or missing toolchain changes the key.
+kcc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$kdir/include/config/auto.conf" 2>/dev/null || true)
+ccbin=${CC:-${kcc%% *}}
+ccver=$("${ccbin:-gcc}" --version 2>/dev/null | head -n 1 || true)
+[ -n "$ccver" ] || ccver="${ccbin:-gcc}: not found"
+key="$(cd "$kdir" && pwd -P) $release [$kcc] [$ccver] $(cat "$here"/conftest.sh "$here"/probes/*.c | cksum)"
 
-# Nothing to do when the header was made for this kernel and these probes.
+# Nothing to do when the header was made for this kernel, compiler and
+# these probes.
 if [ -f "$out" ] && grep -qxF "/* key: $key */" "$out"; then
 	exit 0
 fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+probe() {
+	# shellcheck disable=SC2086  # list of objects
+	make -C "$kdir" M="$tmp" -k $1 >>"$log" 2>&1
+}
+
+# The sanity probe first, alone: its failure is an error.
+cp "$here/probes/sanity.c" "$tmp/"
+echo "obj-m += sanity.o" >"$tmp/Kbuild"
+{
+	echo "# conftest for $release, compiler: $ccver"
+	echo "# --- sanity"
+} >"$log"
+if ! probe sanity.o || [ ! -s "$tmp/sanity.o" ]; then
+	echo "conftest: the toolchain cannot build a trivial module for $release ($ccver)." >&2
+	echo "conftest: the compiler said (full log: $log):" >&2
+	grep -E 'error|Error|unrecognized|not found|No such' "$log" | head -n 20 >&2
+	exit 1
+fi
+
+: >"$tmp/Kbuild"
 targets=
 for src in "$here"/probes/*.c; do
 	name=$(basename "$src" .c)
+	[ "$name" = sanity ] && continue
 	cp "$src" "$tmp/"
 	echo "obj-m += $name.o" >>"$tmp/Kbuild"
 	targets="$targets $name.o"
 done
 
 # -k: a probe that fails to compile is an answer, not an error.
-# shellcheck disable=SC2086
-make -C "$kdir" M="$tmp" -k $targets >"$tmp/build.log" 2>&1 || true
+echo "# --- features:$targets" >>"$log"
+probe "$targets" || true
 
 {
 	echo "/* SPDX-License-Identifier: GPL-2.0-only */"
@@ -40,6 +83,7 @@ make -C "$kdir" M="$tmp" -k $targets >"$tmp/build.log" 2>&1 || true
 	echo "/* key: $key */"
 	for src in "$here"/probes/*.c; do
 		name=$(basename "$src" .c)
+		[ "$name" = sanity ] && continue
 		macro=HAVE_$(echo "$name" | tr '[:lower:]' '[:upper:]')
 		if [ -s "$tmp/$name.o" ]; then
 			echo "#define $macro 1"
@@ -49,3 +93,4 @@ make -C "$kdir" M="$tmp" -k $targets >"$tmp/build.log" 2>&1 || true
 	done
 } >"$out.tmp"
 mv "$out.tmp" "$out"
+sed -n 's/^#define \(HAVE_[A-Z0-9_]*\).*/# found: \1/p; s|^/\* #undef \(HAVE_[A-Z0-9_]*\) \*/|# absent: \1|p' "$out" >>"$log"

@@ -5,8 +5,9 @@
  * time against the target kernel) and offers mtty_ wrappers, so the rest of
  * the driver never branches on kernel features.
  *
- * Built and booted here: Linux 6.1.  The later variants follow the upstream
- * interfaces named in each probe, and are compiled only where they exist.
+ * Every variant is built and booted by the test matrix (tests/lib/suites.list:
+ * Debian's 6.1, 6.12 and 7.2 kernels), each probe answering yes on one of
+ * them and no on another.
  */
 #ifndef MTTY_COMPAT_H
 #define MTTY_COMPAT_H
@@ -16,6 +17,24 @@
 #include <linux/vfio.h>
 
 #include "mtty_config.h"
+
+/*
+ * Combinations no kernel has: a probe that answered wrongly (a half-broken
+ * toolchain, headers of two kernels mixed) must stop the build rather than
+ * yield a module for an API that does not exist.
+ */
+#if defined(HAVE_VFIO_FREE_DEVICE) && defined(HAVE_VFIO_IOMMUFD_EMULATED)
+#error "conftest: vfio_free_device() (<= 6.1) and iommufd ops (>= 6.2) both found"
+#endif
+#if defined(HAVE_VFIO_DETACH_IOAS) && !defined(HAVE_VFIO_IOMMUFD_EMULATED)
+#error "conftest: detach_ioas (>= 6.6) found without the iommufd ops (>= 6.2)"
+#endif
+#if defined(HAVE_EVENTFD_SIGNAL_ONE_ARG) && !defined(HAVE_CLASS_CREATE_ONE_ARG)
+#error "conftest: one-argument eventfd_signal() (>= 6.8) without one-argument class_create() (>= 6.4)"
+#endif
+#if defined(HAVE_VFIO_GET_REGION_INFO_CAPS) && !defined(HAVE_EVENTFD_SIGNAL_ONE_ARG)
+#error "conftest: get_region_info_caps (>= 6.19) without one-argument eventfd_signal() (>= 6.8)"
+#endif
 
 static inline void mtty_eventfd_signal(struct eventfd_ctx *ctx)
 {
@@ -62,6 +81,19 @@ static inline void mtty_vfio_free_device(struct vfio_device *vdev)
 	MTTY_VFIO_DETACH_IOAS_OP
 #else
 #define MTTY_VFIO_IOMMUFD_OPS
+#endif
+
+/*
+ * From 6.19 the VFIO core answers VFIO_DEVICE_GET_REGION_INFO itself (it
+ * copies the request in and out and checks argsz) and asks this op for the
+ * region; without it every region is EINVAL.  Older cores pass the ioctl to
+ * the driver's ioctl op, which mtty_vfio.c serves with the same function.
+ */
+#ifdef HAVE_VFIO_GET_REGION_INFO_CAPS
+#define MTTY_VFIO_REGION_INFO_OP \
+	.get_region_info_caps = mtty_get_region_info_caps,
+#else
+#define MTTY_VFIO_REGION_INFO_OP
 #endif
 
 #endif /* MTTY_COMPAT_H */

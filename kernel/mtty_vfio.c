@@ -239,22 +239,46 @@ static int mtty_get_device_info(unsigned long arg)
 	return 0;
 }
 
+/*
+ * Fill in the region @info->index names.  Shared by the VFIO core's
+ * get_region_info_caps op (6.19 and later: the core did the copying) and
+ * the VFIO_DEVICE_GET_REGION_INFO ioctl of older cores.
+ */
+static int mtty_region_info(const struct mtty_state *st,
+			    struct vfio_region_info *info)
+{
+	if (info->index >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+	info->size = mtty_region_size(st, info->index);
+	info->offset = (u64)info->index << MTTY_REGION_SHIFT;
+	info->flags = info->size ? VFIO_REGION_INFO_FLAG_READ |
+				   VFIO_REGION_INFO_FLAG_WRITE : 0;
+	info->cap_offset = 0;
+	return 0;
+}
+
+/* No region has capabilities, so @caps stays empty. */
+static int __maybe_unused
+mtty_get_region_info_caps(struct vfio_device *vdev,
+			  struct vfio_region_info *info,
+			  struct vfio_info_cap *caps)
+{
+	return mtty_region_info(mtty_from_vdev(vdev), info);
+}
+
 static int mtty_get_region_info(struct mtty_state *st, unsigned long arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
 	struct vfio_region_info info;
+	int ret;
 
 	if (copy_from_user(&info, (void __user *)arg, minsz))
 		return -EFAULT;
-	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_REGIONS)
+	if (info.argsz < minsz)
 		return -EINVAL;
-
-	info.size = mtty_region_size(st, info.index);
-	info.offset = (u64)info.index << MTTY_REGION_SHIFT;
-	info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ |
-				 VFIO_REGION_INFO_FLAG_WRITE : 0;
-	info.cap_offset = 0;
-
+	ret = mtty_region_info(st, &info);
+	if (ret)
+		return ret;
 	if (copy_to_user((void __user *)arg, &info, minsz))
 		return -EFAULT;
 	return 0;
@@ -341,5 +365,6 @@ const struct vfio_device_ops mtty_vfio_ops = {
 	.write = mtty_write,
 	.ioctl = mtty_ioctl,
 	.request = mtty_request,
+	MTTY_VFIO_REGION_INFO_OP
 	MTTY_VFIO_IOMMUFD_OPS
 };

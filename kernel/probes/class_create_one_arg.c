@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Linux 6.4 dropped the owner argument of class_create(). */
+/*
+ * Linux 6.4 dropped the owner argument of class_create().
+ *
+ * present when: include/linux/device/class.h has class_create\(const char \*name\)
+ */
 #include <linux/device.h>
 
 struct class *mtty_probe(void);

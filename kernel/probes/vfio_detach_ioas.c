@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Linux 6.6 added detach_ioas to vfio_device_ops. */
+/*
+ * Linux 6.6 added detach_ioas to vfio_device_ops.
+ *
+ * present when: include/linux/vfio.h has \(\*detach_ioas\)
+ */
 #include <linux/vfio.h>
 
 static const struct vfio_device_ops mtty_probe_ops = {

@@ -2,6 +2,8 @@
 /*
  * Up to Linux 6.1 a vfio_device_ops.release callback must free the device
  * itself with vfio_free_device(); 6.2 made the core do it and removed it.
+ *
+ * present when: include/linux/vfio.h has void vfio_free_device\(
  */
 #include <linux/vfio.h>
 

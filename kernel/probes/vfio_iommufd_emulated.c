@@ -2,6 +2,8 @@
 /*
  * Linux 6.2 added iommufd binding to vfio_device_ops, with helpers for
  * emulated-IOMMU devices such as mdevs.
+ *
+ * present when: include/linux/vfio.h has vfio_iommufd_emulated_bind
  */
 #include <linux/vfio.h>
 

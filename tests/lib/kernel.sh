@@ -1,0 +1,251 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The kernel under test, for every tier (sourced, POSIX sh; the caller sets
+# $root to the top of the tree).  A kernel is named by its Debian suite
+# (tests/lib/suites.list).  Nothing here touches the host's /boot or its
+# boot loader: each suite gets a build chroot (mmdebstrap, with that suite's
+# own gcc and linux-headers-amd64), the kernel package matching those
+# headers is downloaded inside the chroot and unpacked with dpkg -x into the
+# cache, and the module is built inside the chroot.  Everything lands in
+# $MTTY_CACHE, keyed by its inputs.
+#
+#   suite_list                 every suite, one per line (default first)
+#   suite_default              the default suite ($MTTY_SUITE or the first)
+#   suite_series SUITE         its kernel series, e.g. 6.12
+#   suite_label SUITE          e.g. "Debian 13"
+#   suite_check SUITE          status 1 (and a message) if SUITE is unknown
+#   suite_chroot SUITE         path of the suite's build chroot (made once)
+#   suite_kernel SUITE         sets KVER, KIMAGE, KMODDIR, KCONFIG for the
+#                              suite's kernel (unpacked once)
+#   suite_module SUITE         builds mtty.ko in the chroot; prints its path
+#   kernel_mod NAME            path of module NAME of $KMODDIR (.ko, .ko.xz,
+#                              .ko.zst, .ko.gz), "builtin" if built in,
+#                              status 1 if neither
+#   kernel_mod_copy SRC DST    copy a module, decompressed, to DST
+
+: "${root:?tests/lib/kernel.sh needs \$root}"
+mtty_cache=${MTTY_CACHE:-$HOME/.cache/mtty}
+mtty_suites=$root/tests/lib/suites.list
+
+# Packages of a build chroot: the suite's compiler and kernel headers, and
+# what the matrix's W=1 + sparse build and the probes need.
+mtty_chroot_pkgs="gcc make libc6-dev kmod linux-headers-amd64 sparse bc"
+
+# in_chroot CHROOT COMMAND...: run COMMAND in CHROOT with /proc mounted
+# (7.2's objtool reads it), in a mount namespace of its own so that nothing
+# stays mounted whatever happens.
+in_chroot() {
+	unshare --mount --propagation private sh -c \
+		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$@"
+}
+
+suite_list() {
+	awk '!/^#/ && NF { print $1 }' "$mtty_suites"
+}
+
+suite_default() {
+	if [ -n "${MTTY_SUITE:-}" ]; then
+		echo "$MTTY_SUITE"
+	else
+		suite_list | head -n 1
+	fi
+}
+
+suite_field() {
+	awk -F '\t' -v s="$1" -v f="$2" '!/^#/ && $1 == s { print $f }' "$mtty_suites"
+}
+
+suite_series() {
+	suite_field "$1" 2
+}
+
+suite_label() {
+	suite_field "$1" 3
+}
+
+suite_check() {
+	if [ -z "$(suite_field "$1" 1)" ]; then
+		echo "unknown suite '$1' (known: $(suite_list | tr '\n' ' '))" >&2
+		return 1
+	fi
+}
+
+# mtty_key WORDS...: a short hash of the words, which name every input of
+# a cached artefact (its recipe included, so a changed recipe changes them).
+mtty_key() {
+	echo "$@" | sha256sum | cut -c1-12
+}
+
+# suite_chroot SUITE: the build chroot of SUITE, made by mmdebstrap the
+# first time (2-5 minutes) and cached; its path on stdout.  A lock keeps
+# parallel tiers from making the same chroot twice.
+suite_chroot() {
+	suite_check "$1" || return 1
+	dir=$mtty_cache/chroot/$1-$(mtty_key "$1" "$mtty_chroot_pkgs" mmdebstrap-apt-root)
+	if [ ! -f "$dir/.mtty-complete" ]; then
+		mkdir -p "$mtty_cache/chroot"
+		(
+			flock 9
+			[ -f "$dir/.mtty-complete" ] && exit 0
+			rm -rf "$dir"
+			echo "# making the $1 build chroot (mmdebstrap, a few minutes)" >&2
+			# Testing's Release files may be past their Valid-Until.
+			if ! mmdebstrap --variant=apt --mode=root \
+				--aptopt='Acquire::Check-Valid-Until "false"' \
+				--include="$(echo "$mtty_chroot_pkgs" | tr ' ' ,)" \
+				"$1" "$dir" >"$dir.log" 2>&1; then
+				echo "suite_chroot: mmdebstrap $1 failed (log: $dir.log)" >&2
+				tail -n 5 "$dir.log" >&2
+				rm -rf "$dir"
+				exit 1
+			fi
+			touch "$dir/.mtty-complete"
+		) 9>"$mtty_cache/chroot/$1.lock" || return 1
+	fi
+	echo "$dir"
+}
+
+# suite_chroot_kver CHROOT: the kernel release of the chroot's
+# linux-headers-amd64.
+suite_chroot_kver() {
+	# shellcheck disable=SC2012  # plain directory names
+	ls -d "$1"/usr/src/linux-headers-*-amd64 2>/dev/null |
+		sed 's|.*/linux-headers-||' | sort -V | tail -n 1
+}
+
+# suite_kernel SUITE: unpack (once) the kernel package matching the
+# chroot's headers and set KVER, KIMAGE (the bzImage), KMODDIR (its
+# lib/modules/KVER) and KCONFIG.  7.2's linux-image-KVER is an empty
+# metapackage: its linux-* dependencies of the same release carry the
+# image and the modules, so those are followed too.
+suite_kernel() {
+	ch=$(suite_chroot "$1") || return 1
+	KVER=$(suite_chroot_kver "$ch")
+	if [ -z "$KVER" ]; then
+		echo "suite_kernel: no linux-headers-*-amd64 in $ch" >&2
+		return 1
+	fi
+	kdir=$mtty_cache/kernels/$KVER-$(mtty_key "$KVER" dpkg-x-depends)
+	if [ ! -f "$kdir/.mtty-complete" ]; then
+		mkdir -p "$mtty_cache/kernels"
+		(
+			flock 9
+			[ -f "$kdir/.mtty-complete" ] && exit 0
+			rm -rf "$kdir" "$ch/tmp/mtty-debs"
+			mkdir -p "$kdir" "$ch/tmp/mtty-debs"
+			# apt downloads as its own user _apt.
+			chmod 1777 "$ch/tmp/mtty-debs"
+			# mmdebstrap leaves no package lists behind.
+			if ! in_chroot "$ch" apt-get -q update \
+				-o Acquire::Check-Valid-Until=false >"$kdir.log" 2>&1; then
+				echo "suite_kernel: apt-get update in $ch failed (log: $kdir.log)" >&2
+				exit 1
+			fi
+			want="linux-image-$KVER"
+			got=
+			while [ -n "$want" ]; do
+				next=
+				for p in $want; do
+					case " $got " in *" $p "*) continue ;; esac
+					got="$got $p"
+					next="$next $(in_chroot "$ch" apt-cache depends \
+						--no-recommends --no-suggests "$p" 2>/dev/null |
+						awk -v v="$KVER" '$1 ~ /Depends:/ && index($2, v) { print $2 }')"
+				done
+				want=$next
+			done
+			# shellcheck disable=SC2086  # list of package names
+			if ! (cd "$ch/tmp/mtty-debs" && in_chroot "$ch" sh -c \
+				"cd /tmp/mtty-debs && apt-get download $got") >>"$kdir.log" 2>&1; then
+				echo "suite_kernel: apt-get download$got failed (log: $kdir.log)" >&2
+				exit 1
+			fi
+			for deb in "$ch"/tmp/mtty-debs/*.deb; do
+				dpkg -x "$deb" "$kdir" || exit 1
+				basename "$deb" >>"$kdir/.mtty-packages"
+			done
+			rm -rf "$ch/tmp/mtty-debs"
+			touch "$kdir/.mtty-complete"
+		) 9>"$mtty_cache/kernels/.lock" || return 1
+	fi
+	KIMAGE=
+	for f in "$kdir/boot/vmlinuz-$KVER" "$kdir/usr/lib/modules/$KVER/vmlinuz" \
+		"$kdir/lib/modules/$KVER/vmlinuz"; do
+		[ -f "$f" ] && { KIMAGE=$f; break; }
+	done
+	KMODDIR=
+	for d in "$kdir/lib/modules/$KVER" "$kdir/usr/lib/modules/$KVER"; do
+		[ -d "$d/kernel" ] && { KMODDIR=$d; break; }
+	done
+	KCONFIG=
+	for f in "$kdir/boot/config-$KVER" "$KMODDIR/config"; do
+		[ -f "$f" ] && { KCONFIG=$f; break; }
+	done
+	if [ -z "$KIMAGE" ] || [ -z "$KMODDIR" ]; then
+		echo "suite_kernel: no kernel image or modules in $kdir ($(cat "$kdir/.mtty-packages" 2>/dev/null | tr '\n' ' '))" >&2
+		return 1
+	fi
+	export KVER KIMAGE KMODDIR KCONFIG
+}
+
+# suite_module SUITE [TARGET]: build kernel/ inside the suite's chroot with
+# make TARGET (default: modules; "sparse" is the W=1 + sparse build) and
+# print the module's path, build/SUITE/mtty.ko.  The build's output is in
+# build/SUITE/TARGET.log.
+suite_module() {
+	ch=$(suite_chroot "$1") || return 1
+	kver=$(suite_chroot_kver "$ch")
+	target=${2:-modules}
+	out=$root/build/$1
+	mkdir -p "$out"
+	rm -rf "$ch/root/mtty"
+	mkdir -p "$ch/root/mtty"
+	# Sources only: whatever a host build left in kernel/ stays out.
+	(cd "$root/kernel" && tar -cf - --exclude='*.o' --exclude='*.ko' \
+		--exclude='.*.cmd' --exclude='*.mod*' --exclude=mtty_config.h \
+		--exclude='*.symvers' --exclude='*.order' .) |
+		tar -C "$ch/root/mtty" -xf -
+	if ! in_chroot "$ch" make -C /root/mtty KVER="$kver" \
+		KDIR="/usr/src/linux-headers-$kver" "$target" >"$out/$target.log" 2>&1; then
+		echo "suite_module: make $target for $1 ($kver) failed (log: $out/$target.log)" >&2
+		tail -n 15 "$out/$target.log" >&2
+		return 1
+	fi
+	cp "$ch/root/mtty/mtty.ko" "$out/mtty.ko"
+	cp "$ch/root/mtty/conftest.log" "$out/conftest.log" 2>/dev/null || true
+	cp "$ch/root/mtty/mtty_config.h" "$out/mtty_config.h"
+	echo "$kver" >"$out/kver"
+	echo "$out/mtty.ko"
+}
+
+# kernel_mod NAME: where module NAME of $KMODDIR is; "builtin" when the
+# kernel has it built in (modules.builtin, or =y in its config).
+kernel_mod() {
+	for ext in ko ko.xz ko.zst ko.gz; do
+		f=$(find "$KMODDIR/kernel" -name "$1.$ext" | head -n 1)
+		[ -n "$f" ] && { echo "$f"; return 0; }
+	done
+	if grep -qE "/$1\.ko" "$KMODDIR/modules.builtin" 2>/dev/null; then
+		echo builtin
+		return 0
+	fi
+	sym=CONFIG_$(echo "$1" | tr '[:lower:]' '[:upper:]')
+	if [ -n "$KCONFIG" ] && grep -qx "$sym=y" "$KCONFIG"; then
+		echo builtin
+		return 0
+	fi
+	echo "kernel_mod: module $1 of $KVER is neither in $KMODDIR nor built in" >&2
+	return 1
+}
+
+# kernel_mod_copy SRC DST: busybox insmod cannot be relied on to read every
+# compression, so modules go into images decompressed.
+kernel_mod_copy() {
+	case $1 in
+	*.xz) xz -dc "$1" >"$2" ;;
+	*.zst) zstd -qdc "$1" >"$2" ;;
+	*.gz) gzip -dc "$1" >"$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
