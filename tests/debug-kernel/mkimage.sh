@@ -3,25 +3,23 @@
 #
 # Build the busybox initramfs of the reliability VM and write it to OUT:
 #
-#   mkimage.sh OUT MODDIR MTTY_KO MTTY_FUZZ MTTY_CLIENT
+#   KMODDIR=... KCONFIG=... mkimage.sh OUT MTTY_KO MTTY_FUZZ MTTY_CLIENT
 #
-# MODDIR is searched for vfio, vfio_iommu_type1, mdev and vfio_virqfd
-# (.ko, .ko.xz, .ko.zst or .ko.gz; stored uncompressed). The image gets
-# vm-init as /init, the stress scripts under /tests/stress and the VM
-# cases' helpers (tests/vm/cases/lib.sh) under /tests/cases.
+# The VFIO modules of the kernel's module tree KMODDIR (and its config
+# KCONFIG, for what is built in) go in through tests/lib/kernel.sh. The
+# image gets vm-init as /init, the stress scripts under /tests/stress and
+# the VM cases' helpers (tests/vm/cases/lib.sh) under /tests/cases.
 #
-# tests/vm/mkinitramfs.sh builds the same kind of image but only from
-# Debian's module tree (/lib/modules/$KVER): the debug kernel's modules
-# live in the cache, hence this small builder.
+# tests/vm/mkinitramfs.sh builds the driver suite's image, cached and with
+# the nested guest; this one is small and made fresh for every run.
 
 set -eu
 
-[ $# = 5 ] || { sed -n '4,5p' "$0" >&2; exit 2; }
+[ $# = 4 ] || { sed -n '4,5p' "$0" >&2; exit 2; }
 out=$1
-moddir=$2
-ko=$3
-fuzz=$4
-client=$5
+ko=$2
+fuzz=$3
+client=$4
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
@@ -37,27 +35,18 @@ st=$(mktemp -d)
 trap 'rm -rf "$st"' EXIT
 
 stage_busybox "$st" "$busybox"
-mkdir -p "$st/lib/modules" "$st/tests/cases" "$st/tests/stress"
+mkdir -p "$st/tests/cases" "$st/tests/stress"
 
-for m in vfio vfio_iommu_type1 mdev vfio_virqfd; do
-	f=
-	for ext in ko ko.xz ko.zst ko.gz; do
-		f=$(find "$moddir" -name "$m.$ext" | head -n 1)
-		[ -z "$f" ] || break
-	done
-	[ -n "$f" ] || { echo "mkimage: $m not found under $moddir" >&2; exit 1; }
-	case $f in
-	*.xz) xz -dc "$f" ;;
-	*.zst) zstd -qdc "$f" ;;
-	*.gz) gzip -dc "$f" ;;
-	*) cat "$f" ;;
-	esac >"$st/lib/modules/$m.ko"
-done
+# shellcheck source=tests/lib/kernel.sh
+. "$root/tests/lib/kernel.sh"
+kernel_stage_vfio "$st" || exit 1
 cp "$ko" "$st/lib/modules/mtty.ko"
 cp "$fuzz" "$st/usr/bin/mtty-fuzz"
 cp "$client" "$st/usr/bin/mtty-client"
 cp "$here/vm-init" "$st/init"
 cp "$root/tests/vm/cases/lib.sh" "$st/tests/cases/lib.sh"
+mkdir -p "$st/tests/lib"
+cp "$root/tests/lib/klog.sh" "$st/tests/lib/klog.sh"
 cp "$root"/tests/stress/*.sh "$st/tests/stress/"
 chmod 755 "$st/init" "$st/usr/bin/"* "$st"/tests/stress/*.sh
 

@@ -13,7 +13,8 @@
 #   --slice   bounded run of a few minutes (the default)
 #             (default kernel: auto = debug if cached, else stock)
 #   --kernel  debug: tests/debug-kernel/build.sh's kernel
-#             stock: Debian's newest /boot/vmlinuz-* (no sanitizers)
+#             stock: Debian's kernel of the default suite (no sanitizers)
+#             SUITE: Debian's kernel of that suite (tests/lib/suites.list)
 #   --seed    seed of the fuzzers (default: from the clock; printed)
 #   --ops/--scale/--timeout override the mode's numbers
 #   --repro   instead of the plan, run "mtty-fuzz ARGS" (MTTY1 and MTTY2
@@ -72,15 +73,15 @@ else
 fi
 : "${seed:=$(date +%s)}"
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok - $*"; }
-fail() { failed=$((failed + 1)); echo "not ok - $*"; }
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ] && [ "$passed" != 0 ]
-	exit $?
-}
+# shellcheck source=tests/lib/tap.sh
+. "$root/tests/lib/tap.sh"
+# shellcheck source=tests/lib/klog.sh
+. "$root/tests/lib/klog.sh"
+# shellcheck source=tests/lib/qemu.sh
+. "$root/tests/lib/qemu.sh"
+pass() { tap_ok "$*"; }
+fail() { tap_fail "$*"; }
+finish() { tap_done; }
 
 [ -z "$repro" ] || mode=repro
 
@@ -97,24 +98,27 @@ debug)
 	fi
 	release=$(cat "$kdir/kernelrelease")
 	image=$kdir/bzImage
-	moddir=$kdir/modroot/lib/modules/$release/kernel/drivers/vfio
+	KMODDIR=$kdir/modroot/lib/modules/$release
+	KCONFIG=$kdir/linux/.config
 	build=$kdir/linux
 	pass "debug kernel $release: $(wc -l <"$kdir/verified-options") config options verified ($(grep -oE 'KASAN|UBSAN_BOUNDS|PROVE_LOCKING|DEBUG_ATOMIC_SLEEP|DEBUG_KMEMLEAK|DEBUG_LIST|DETECT_HUNG_TASK' "$kdir/verified-options" | sort -u | tr '\n' ' '))"
 	append="kasan_multi_shot"
 	;;
-stock)
-	if [ -z "${KVER:-}" ]; then
-		# shellcheck disable=SC2012  # file names under /boot are plain
-		KVER=$(ls /boot/vmlinuz-* | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
+*)
+	# shellcheck source=tests/lib/kernel.sh
+	. "$root/tests/lib/kernel.sh"
+	[ "$kernel" = stock ] && kernel=$(suite_default)
+	suite_check "$kernel" || exit 2
+	if ! suite_kernel "$kernel" || ! stock_ko=$(suite_module "$kernel"); then
+		fail "Debian's $kernel kernel and mtty.ko built in its chroot"
+		finish
 	fi
 	release=$KVER
-	image=/boot/vmlinuz-$KVER
-	moddir=/lib/modules/$KVER/kernel/drivers/vfio
-	build=/lib/modules/$KVER/build
-	echo "# stock kernel $release: no sanitizers, lockdep or kmemleak"
+	image=$KIMAGE
+	build=
+	echo "# stock kernel $release ($kernel): no sanitizers, lockdep or kmemleak"
 	append=
 	;;
-*) echo "run.sh: unknown kernel $kernel" >&2; exit 2 ;;
 esac
 
 mkdir -p "$cache/logs"
@@ -122,8 +126,11 @@ work=$(mktemp -d "$cache/reliability.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM HUP
 
-# mtty.ko for this kernel, from a copy of the sources.
+# mtty.ko for the debug kernel, from a copy of the sources (the debug
+# kernel was built with the host's compiler); Debian's kernels take the
+# module their suite's chroot built.
 src=${MTTY_SRC:-$root/kernel}
+if [ -n "$build" ]; then
 mkdir -p "$work/kernel/probes"
 for f in "$src"/*.c "$src"/*.h "$src"/Kbuild "$src"/Makefile "$src"/conftest.sh; do
 	case ${f##*/} in
@@ -140,6 +147,11 @@ else
 	fail "mtty.ko built against $release"
 	finish
 fi
+else
+	mkdir -p "$work/kernel"
+	cp "$stock_ko" "$work/kernel/mtty.ko"
+	pass "mtty.ko built against $release"
+fi
 
 if make -s -C "$root/tools/fuzz" >"$work/tools.log" 2>&1 &&
 	make -s -C "$root/tools" mtty-client >>"$work/tools.log" 2>&1; then
@@ -151,7 +163,8 @@ else
 fi
 
 img=$work/initramfs.cpio.gz
-if ! sh "$here/mkimage.sh" "$img" "$moddir" "$work/kernel/mtty.ko" \
+export KMODDIR KCONFIG
+if ! sh "$here/mkimage.sh" "$img" "$work/kernel/mtty.ko" \
 	"$root/tools/fuzz/mtty-fuzz" "$root/tools/mtty-client"; then
 	fail "initramfs built"
 	finish
@@ -169,15 +182,13 @@ echo "# $mode run on $release: $ops fuzz ops per device type, seed $seed, stress
 echo "# serial log: $log"
 : >"$log"
 vmstart=$(date +%s)
-timeout -k 10 "$timeout" qemu-system-x86_64 \
-	-accel tcg -M pc -m 1G -smp 2 \
-	-nographic -nodefaults -serial stdio -no-reboot \
+qemu_tcg "$timeout" -m 1G -smp 2 -nographic -serial stdio \
 	-kernel "$image" -initrd "$img" \
 	-append "console=ttyS0 panic=-1 oops=panic $append mtty_ops=$ops mtty_seed=$seed mtty_fuzz_time=$ftime mtty_scale=$scale" \
 	</dev/null >"$log" 2>&1 &
 qpid=$!
 tail -n +1 -f --pid="$qpid" "$log" | sed -u 's/\r$//' |
-	grep --line-buffered -E '^(not )?ok [0-9]|^# |WARNING|BUG|Oops|KASAN|UBSAN|Call Trace|Kernel panic|blocked for more than|circular locking' || true
+	grep --line-buffered -E "^(not )?ok [0-9]|^# |$KLOG_BAD" || true
 qrc=0
 wait "$qpid" || qrc=$?
 end=$(date +%s)
@@ -185,16 +196,14 @@ end=$(date +%s)
 clean=$(tr -d '\r' <"$log")
 vpass=$(printf '%s\n' "$clean" | grep -Ec '^ok [0-9]' || true)
 vfail=$(printf '%s\n' "$clean" | grep -Ec '^not ok [0-9]' || true)
-passed=$((passed + vpass))
-failed=$((failed + vfail))
+tap_passed=$((tap_passed + vpass))
+tap_failed=$((tap_failed + vfail))
 if printf '%s\n' "$clean" | grep -q '^MTTY-VM-END'; then
 	pass "VM ran to its end ($((end - vmstart)) s)"
 else
 	fail "VM ran to its end (qemu exit $qrc after $((end - vmstart)) s; limit $timeout s)"
 fi
-# Console lines with a printk timestamp: the kernel's own reports.
-kbad=$(printf '%s\n' "$clean" | grep -E '^\[ *[0-9]+\.[0-9]+\]' |
-	grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock|DEBUG_LOCKS_WARN_ON|locking correctness validator|general protection|Call Trace|Kernel panic|blocked for more than' || true)
+kbad=$(klog_console_bad "$log" || true)
 if [ -z "$kbad" ]; then
 	pass "kernel console free of reports"
 else

@@ -23,6 +23,8 @@
 #                              .ko.zst, .ko.gz), "builtin" if built in,
 #                              status 1 if neither
 #   kernel_mod_copy SRC DST    copy a module, decompressed, to DST
+#   kernel_stage_vfio DIR      the VFIO modules mtty needs into an image
+#   kernel_vmlinux             the uncompressed vmlinux of $KIMAGE
 
 : "${root:?tests/lib/kernel.sh needs \$root}"
 mtty_cache=${MTTY_CACHE:-$HOME/.cache/mtty}
@@ -36,6 +38,7 @@ mtty_chroot_pkgs="gcc make libc6-dev kmod linux-headers-amd64 sparse bc"
 # (7.2's objtool reads it), in a mount namespace of its own so that nothing
 # stays mounted whatever happens.
 in_chroot() {
+	# shellcheck disable=SC2016  # expanded by the inner shell
 	unshare --mount --propagation private sh -c \
 		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$@"
 }
@@ -183,7 +186,7 @@ suite_kernel() {
 		[ -f "$f" ] && { KCONFIG=$f; break; }
 	done
 	if [ -z "$KIMAGE" ] || [ -z "$KMODDIR" ]; then
-		echo "suite_kernel: no kernel image or modules in $kdir ($(cat "$kdir/.mtty-packages" 2>/dev/null | tr '\n' ' '))" >&2
+		echo "suite_kernel: no kernel image or modules in $kdir ($(tr '\n' ' ' <"$kdir/.mtty-packages" 2>/dev/null))" >&2
 		return 1
 	fi
 	export KVER KIMAGE KMODDIR KCONFIG
@@ -199,9 +202,10 @@ suite_module() {
 	target=${2:-modules}
 	out=$root/build/$1
 	mkdir -p "$out"
-	rm -rf "$ch/root/mtty"
+	# Kept between runs: kbuild rebuilds what changed, conftest.sh reuses
+	# its answers.  Sources only: whatever a host build left in kernel/
+	# stays out.
 	mkdir -p "$ch/root/mtty"
-	# Sources only: whatever a host build left in kernel/ stays out.
 	(cd "$root/kernel" && tar -cf - --exclude='*.o' --exclude='*.ko' \
 		--exclude='.*.cmd' --exclude='*.mod*' --exclude=mtty_config.h \
 		--exclude='*.symvers' --exclude='*.order' .) |
@@ -248,4 +252,66 @@ kernel_mod_copy() {
 	*.gz) gzip -dc "$1" >"$2" ;;
 	*) cp "$1" "$2" ;;
 	esac
+}
+
+# The VFIO modules mtty needs, in the order a dependency comes first.
+mtty_vfio_mods="vfio vfio_iommu_type1 mdev vfio_virqfd"
+
+# kernel_stage_vfio DIR: copy the VFIO modules of $KMODDIR that mtty needs,
+# and the modules they depend on, decompressed into DIR/lib/modules, and
+# list them in load order in DIR/lib/modules/load.list (what the image's
+# init insmods).  Built-in ones (6.12's vfio_virqfd) are skipped; the
+# packages carry no modules.dep, so dependencies come from modinfo.
+kernel_stage_vfio() {
+	mkdir -p "$1/lib/modules"
+	: >"$1/lib/modules/load.list"
+	for m in $mtty_vfio_mods; do
+		kernel_stage_one "$1" "$m" || return 1
+	done
+}
+
+kernel_stage_one() {
+	grep -qx "$2" "$1/lib/modules/load.list" && return 0
+	f=$(kernel_mod "$2") || return 1
+	[ "$f" = builtin ] && return 0
+	kernel_mod_copy "$f" "$1/lib/modules/$2.ko" || return 1
+	for dep in $(modinfo -F depends "$1/lib/modules/$2.ko" | tr ',' ' '); do
+		kernel_stage_one "$1" "$dep" || return 1
+	done
+	echo "$2" >>"$1/lib/modules/load.list"
+}
+
+# kernel_vmlinux: the uncompressed vmlinux of $KIMAGE (cached; its path on
+# stdout, status 1 if none could be made).  It boots a nested guest much
+# faster than the XZ bzImage (PVH entry, no in-guest decompression under
+# nested TCG).
+kernel_vmlinux() {
+	vmlinuz=$KIMAGE
+	out=$mtty_cache/vmlinux-$KVER-$(sha256sum <"$vmlinuz" | cut -c1-16)
+	if [ ! -f "$out" ]; then
+		# Our own extract-vmlinux: find the first payload magic and
+		# decompress from there; the first one that yields an ELF wins.
+		for fmt in 'xz:\xfd7zXZ\x00' 'gzip:\x1f\x8b\x08' \
+			'zstd:\x28\xb5\x2f\xfd'; do
+			tool=${fmt%%:*}
+			magic=${fmt#*:}
+			for off in $(LC_ALL=C grep -obUaP "$magic" "$vmlinuz" |
+				cut -d: -f1 | head -n 3); do
+				case $tool in
+				xz) tail -c +$((off + 1)) "$vmlinuz" |
+					xz -dcq --single-stream >"$out.tmp" 2>/dev/null || true ;;
+				gzip) tail -c +$((off + 1)) "$vmlinuz" |
+					gzip -dcq >"$out.tmp" 2>/dev/null || true ;;
+				zstd) tail -c +$((off + 1)) "$vmlinuz" |
+					zstd -qdc >"$out.tmp" 2>/dev/null || true ;;
+				esac
+				if [ "$(head -c 4 "$out.tmp" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+					mv "$out.tmp" "$out"
+					break 2
+				fi
+			done
+		done
+		rm -f "$out.tmp"
+	fi
+	[ -f "$out" ] && printf '%s\n' "$out"
 }

@@ -49,7 +49,8 @@ for s in $suites; do
 
 	ch=$(suite_chroot "$s")
 	hdrs="$ch/usr/src/linux-headers-$kver"
-	common=$(ls -d "$ch"/usr/src/linux-headers-*-common 2>/dev/null | grep -F "${kver%-amd64}" | head -n 1)
+	# Debian splits the headers: most of include/ is in the -common tree.
+	common=$ch/usr/src/linux-headers-${kver%-amd64}-common
 	for probe in "$root"/kernel/probes/*.c; do
 		name=$(basename "$probe" .c)
 		[ "$name" = sanity ] && continue

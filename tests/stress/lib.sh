@@ -19,10 +19,9 @@ SCALE=${STRESS_SCALE:-1}
 KMEMLEAK=/sys/kernel/debug/kmemleak
 # The whole kernel log, kept here as kernel_check() drains the ring.
 KLOG=/tmp/kernel.log
-# Kernel lines that mean a report: sanitizers, lockdep, warnings, oopses,
-# hung tasks, kmemleak. Lockdep's reports start with a "WARNING:" or
-# "BUG:" line; the bare word also appears in its boot banner.
-KREPORT='BUG|WARNING|Oops|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock state|DEBUG_LOCKS_WARN_ON|locking correctness validator|general protection|Call Trace|blocked for more than|suspected memory leak|Kernel panic'
+# Kernel lines that mean a report: KLOG_BAD of tests/lib/klog.sh (read by
+# the cases' lib.sh sourced above).
+KREPORT=$KLOG_BAD
 
 # uuid PREFIX N: a UUID of our own, PREFIX being 8 hex digits. Each script
 # and each worker uses its own prefix: the 6.1 mdev core mishandles one

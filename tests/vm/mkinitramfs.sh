@@ -16,9 +16,11 @@
 # Every piece is cached in $MTTY_CACHE under a hash of its inputs, so an
 # unchanged tree reuses the images and any changed input rebuilds them.
 #
-# Environment: KVER (default: newest /boot/vmlinuz-*), MTTY_KO (default
-# kernel/mtty.ko), MTTY_CLIENT (default tools/mtty-client), MTTY_CACHE
-# (default ~/.cache/mtty). Relative paths are taken from the repo root.
+# Environment: MTTY_SUITE (the Debian suite whose kernel the VM boots,
+# tests/lib/suites.list; default the first), MTTY_KO (default: the module
+# built in that suite's chroot, tests/lib/kernel.sh), MTTY_CLIENT (default
+# tools/mtty-client), MTTY_CACHE (default ~/.cache/mtty). Relative paths
+# are taken from the repo root.
 
 set -eu
 
@@ -34,13 +36,13 @@ for arg in "$@"; do
 	esac
 done
 
-# The kernel under test is the newest one installed, never the host's
-# running kernel (the host cannot load modules at all).
-if [ -z "${KVER:-}" ]; then
-	# shellcheck disable=SC2012  # file names under /boot are plain
-	KVER=$(ls /boot/vmlinuz-* | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
+# shellcheck source=tests/lib/kernel.sh
+. "$root/tests/lib/kernel.sh"
+suite=$(suite_default)
+suite_kernel "$suite" || exit 1
+if [ -z "${MTTY_KO:-}" ]; then
+	MTTY_KO=$(suite_module "$suite") || exit 1
 fi
-[ -n "$KVER" ] || { echo "mkinitramfs: no /boot/vmlinuz-*" >&2; exit 1; }
 
 abspath() {
 	case $1 in
@@ -50,7 +52,6 @@ abspath() {
 }
 mtty_ko=$(abspath "${MTTY_KO:-kernel/mtty.ko}")
 client=$(abspath "${MTTY_CLIENT:-tools/mtty-client}")
-moddir=/lib/modules/$KVER/kernel/drivers/vfio
 # shellcheck source=tests/lib/initramfs.sh
 . "$root/tests/lib/initramfs.sh"
 lib=$root/tests/lib/initramfs.sh
@@ -79,30 +80,6 @@ newstage() {
 	mktemp -d "$cache/stage.XXXXXX"
 }
 
-# Print the path of one module of the target kernel, compressed or not.
-find_mod() {
-	for ext in ko ko.xz ko.zst ko.gz; do
-		f=$(find "$moddir" -name "$1.$ext" | head -n 1)
-		if [ -n "$f" ]; then
-			printf '%s\n' "$f"
-			return 0
-		fi
-	done
-	echo "mkinitramfs: module $1 not found under $moddir" >&2
-	return 1
-}
-
-# Copy a module into the image, decompressing it: busybox insmod in the VM
-# cannot be relied on to handle every compression.
-put_mod() {
-	case $1 in
-	*.xz) xz -dc "$1" >"$2" ;;
-	*.zst) zstd -qdc "$1" >"$2" ;;
-	*.gz) gzip -dc "$1" >"$2" ;;
-	*) cp "$1" "$2" ;;
-	esac
-}
-
 # Hash a list of files (content and name), plus extra words, into a key.
 hash_inputs() {
 	{
@@ -124,19 +101,16 @@ pack() {
 # ---------------------------------------------------------------- base ----
 cases=$(find "$here/cases" -name '*.sh' | LC_ALL=C sort)
 # shellcheck disable=SC2086  # word splitting of the file lists is intended
-base_key=$(hash_inputs "$here/mkinitramfs.sh" "$lib" "$here/init" "$here/demo.sh" $cases \
-	"$busybox" "$mtty_ko" ${client:+"$client"} \
-	"$(find_mod vfio)" "$(find_mod vfio_iommu_type1)" \
-	"$(find_mod mdev)" "$(find_mod vfio_virqfd)")
+base_key=$(hash_inputs "$here/mkinitramfs.sh" "$lib" "$root/tests/lib/kernel.sh" \
+	"$root/tests/lib/klog.sh" "$here/init" "$here/demo.sh" $cases \
+	"$busybox" "$mtty_ko" ${client:+"$client"} "$KIMAGE")
 base=$cache/initramfs-$KVER-$base_key.cpio.gz
 if [ ! -f "$base" ]; then
 	st=$(newstage)
 	stages="$stages $st"
 	stage_busybox "$st" "$busybox"
-	mkdir -p "$st/lib/modules" "$st/tests/cases"
-	for m in vfio vfio_iommu_type1 mdev vfio_virqfd; do
-		put_mod "$(find_mod $m)" "$st/lib/modules/$m.ko"
-	done
+	mkdir -p "$st/tests/cases"
+	kernel_stage_vfio "$st" || exit 1
 	cp "$mtty_ko" "$st/lib/modules/mtty.ko"
 	if [ -n "$client" ]; then
 		cp "$client" "$st/usr/bin/mtty-client"
@@ -146,6 +120,8 @@ if [ ! -f "$base" ]; then
 		fi
 	fi
 	cp "$here/init" "$st/init"
+	mkdir -p "$st/tests/lib"
+	cp "$root/tests/lib/klog.sh" "$st/tests/lib/klog.sh"
 	cp "$here/demo.sh" "$st/tests/demo.sh"
 	for c in $cases; do cp "$c" "$st/tests/cases/"; done
 	chmod 755 "$st/init" "$st/tests/demo.sh" "$st"/tests/cases/*.sh
@@ -159,7 +135,7 @@ if [ "$with_guest" = 0 ]; then
 fi
 
 # --------------------------------------------------------------- guest ----
-vmlinuz=/boot/vmlinuz-$KVER
+vmlinuz=$KIMAGE
 qemu=$(command -v qemu-system-x86_64)
 # Only what QEMU opens for `-M pc` (i440fx + SeaBIOS) with -nodefaults and
 # direct kernel boot, found with strace: the BIOS, the vapic option ROM and
@@ -170,38 +146,6 @@ firmware="/usr/share/seabios/bios-256k.bin /usr/share/qemu/kvmvapic.bin
 # binary does not list it); without it: "could not load module for type
 # 'tcg-accel-ops'".
 qemu_mods=$(find /usr/lib/x86_64-linux-gnu/qemu -name 'accel-tcg-x86_64.so' 2>/dev/null)
-
-# The uncompressed vmlinux boots the nested guest much faster than the XZ
-# bzImage (PVH entry, no in-guest decompression under nested TCG).
-extract_vmlinux() {
-	out=$cache/vmlinux-$KVER-$(hash_inputs "$vmlinuz")
-	if [ ! -f "$out" ]; then
-		# Our own extract-vmlinux: find the first payload magic and
-		# decompress from there; the first one that yields an ELF wins.
-		for fmt in 'xz:\xfd7zXZ\x00' 'gzip:\x1f\x8b\x08' \
-			'zstd:\x28\xb5\x2f\xfd'; do
-			tool=${fmt%%:*}
-			magic=${fmt#*:}
-			for off in $(LC_ALL=C grep -obUaP "$magic" "$vmlinuz" |
-				cut -d: -f1 | head -n 3); do
-				case $tool in
-				xz) tail -c +$((off + 1)) "$vmlinuz" |
-					xz -dcq --single-stream >"$out.tmp" 2>/dev/null || true ;;
-				gzip) tail -c +$((off + 1)) "$vmlinuz" |
-					gzip -dcq >"$out.tmp" 2>/dev/null || true ;;
-				zstd) tail -c +$((off + 1)) "$vmlinuz" |
-					zstd -qdc >"$out.tmp" 2>/dev/null || true ;;
-				esac
-				if [ "$(head -c 4 "$out.tmp" | od -An -c | tr -d ' ')" = '177ELF' ]; then
-					mv "$out.tmp" "$out"
-					break 2
-				fi
-			done
-		done
-		rm -f "$out.tmp"
-	fi
-	[ -f "$out" ] && printf '%s\n' "$out"
-}
 
 # Libraries count as inputs too: an upgraded libc or QEMU dependency must
 # not be paired with a cached copy of the old ones.
@@ -224,7 +168,7 @@ if [ ! -f "$guest" ]; then
 	pack "$gst" "$st/guest/initramfs.cpio.gz"
 	rm -rf "$gst"
 
-	if vml=$(extract_vmlinux); then
+	if vml=$(kernel_vmlinux); then
 		cp "$vml" "$st/guest/vmlinux"
 	else
 		echo "mkinitramfs: warning: no vmlinux extracted; guest uses bzImage" >&2

@@ -3,8 +3,11 @@
 #
 # Boot the target kernel in QEMU (TCG) with the test initramfs and report.
 #
-#   run-vm.sh [--suite driver|guest|all] [--demo] [--timeout SECONDS]
+#   run-vm.sh [--kernel SUITE] [--suite driver|guest|all] [--demo]
+#             [--timeout SECONDS]
 #
+# --kernel: the Debian suite whose kernel to boot (tests/lib/suites.list;
+# default the first, or $MTTY_SUITE), with the module built for it.
 # Echoes the VM's test lines as they come, saves the whole serial log in
 # the cache (path printed), and ends with exactly one line
 # "N passed, N failed". Exits non-zero if any test failed, the VM did not
@@ -20,12 +23,14 @@ suite=driver
 timeout=
 while [ $# -gt 0 ]; do
 	case $1 in
+	--kernel) MTTY_SUITE=${2:-}; export MTTY_SUITE; shift 2 ;;
+	--kernel=*) MTTY_SUITE=${1#--kernel=}; export MTTY_SUITE; shift ;;
 	--suite) suite=${2:-}; shift 2 ;;
 	--suite=*) suite=${1#--suite=}; shift ;;
 	--demo) suite=demo; shift ;;
 	--timeout) timeout=${2:-}; shift 2 ;;
 	--timeout=*) timeout=${1#--timeout=}; shift ;;
-	-h|--help) sed -n '4,12p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,16p' "$0"; exit 0 ;;
 	*) echo "run-vm.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -41,11 +46,18 @@ demo) : "${timeout:=1200}"; guest=--guest ;;
 *) echo "run-vm.sh: unknown suite $suite" >&2; exit 2 ;;
 esac
 
-if [ -z "${KVER:-}" ]; then
-	# shellcheck disable=SC2012  # file names under /boot are plain
-	KVER=$(ls /boot/vmlinuz-* | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
+root=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/lib/kernel.sh
+. "$root/tests/lib/kernel.sh"
+# shellcheck source=tests/lib/klog.sh
+. "$root/tests/lib/klog.sh"
+# shellcheck source=tests/lib/qemu.sh
+. "$root/tests/lib/qemu.sh"
+if ! suite_kernel "$(suite_default)"; then
+	echo "not ok - the kernel of suite $(suite_default) (tests/lib/kernel.sh)"
+	echo "0 passed, 1 failed"
+	exit 1
 fi
-export KVER
 
 # A missing mtty.ko (or any build problem) is a failed run, reported in
 # the same summary format as any other.
@@ -55,19 +67,15 @@ if ! initrd=$(sh "$here/mkinitramfs.sh" $guest); then
 	exit 1
 fi
 mkdir -p "$cache/logs"
-log=$cache/logs/vm-$suite-$(date +%Y%m%d-%H%M%S)-$$.log
-echo "# kernel /boot/vmlinuz-$KVER, initramfs $initrd"
+log=$cache/logs/vm-$(suite_default)-$suite-$(date +%Y%m%d-%H%M%S)-$$.log
+echo "# kernel $KVER ($(suite_default)): $KIMAGE, initramfs $initrd"
 echo "# serial log: $log"
 
 : >"$log"
 begin=$(date +%s)
-# -no-reboot plus panic=-1 turns a kernel panic into an immediate QEMU
-# exit instead of a hang until the timeout. -nodefaults drops the NIC and
-# VGA the tests do not need; the serial port is the only console.
-timeout -k 10 "$timeout" qemu-system-x86_64 \
-	-accel tcg -M pc -m 2G -smp 2 \
-	-nographic -nodefaults -serial stdio -no-reboot \
-	-kernel "/boot/vmlinuz-$KVER" -initrd "$initrd" \
+# The serial port is the only console.
+qemu_tcg "$timeout" -m 2G -smp 2 -nographic -serial stdio \
+	-kernel "$KIMAGE" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 mtty_suite=$suite" \
 	</dev/null >"$log" 2>&1 &
 qpid=$!
@@ -82,7 +90,7 @@ if [ "$suite" = demo ]; then
 		grep --line-buffered -Ev '^\[ *[0-9]+\.[0-9]+\]|^dmesg\| ' || true
 else
 	tail -n +1 -f --pid="$qpid" "$log" | sed -u 's/\r$//' |
-		grep --line-buffered -E '^(not )?ok [0-9]|^# |WARNING|BUG|Oops|Call Trace|Kernel panic' || true
+		grep --line-buffered -E "^(not )?ok [0-9]|^# |$KLOG_BAD" || true
 fi
 rc=0
 wait "$qpid" || rc=$?
@@ -96,10 +104,7 @@ if ! printf '%s\n' "$clean" | grep -q '^MTTY-VM-END'; then
 	echo "not ok - VM did not reach its end marker (qemu exit $rc, $((end - begin)) s; timeout ${timeout} s)"
 	failed=$((failed + 1))
 fi
-# Only kernel lines (with a printk timestamp) count here, so test names
-# can mention these words freely.
-kbad=$(printf '%s\n' "$clean" | grep -E '^\[ *[0-9]+\.[0-9]+\]' |
-	grep -E 'WARNING|BUG|Oops|lockdep|KASAN|UBSAN|general protection|Call Trace|Kernel panic' || true)
+kbad=$(klog_console_bad "$log" || true)
 if [ -n "$kbad" ]; then
 	echo "not ok - kernel console shows a problem:"
 	printf '%s\n' "$kbad" | head -n 20 | sed 's/^/#   /'

@@ -150,8 +150,10 @@ client_check() {
 	fi
 }
 
-# Kernel log lines that mean a driver or core problem.
-KPROBLEM='WARNING|BUG|Oops|lockdep|KASAN|UBSAN|general protection|Call Trace'
+# Kernel log lines that mean a driver or core problem: KLOG_BAD, the one
+# definition of every tier (tests/lib/klog.sh, copied into the image).
+# shellcheck source=../../lib/klog.sh
+. /tests/lib/klog.sh
 
 # klog_verdict "context" LINES MAX: "kernel log clean" is ok if LINES, the
 # problem lines found in the kernel log, is empty; if not, the first MAX of
@@ -167,7 +169,7 @@ klog_verdict() {
 
 # dmesg_clean "context": ok if the kernel log has no problem line.
 dmesg_clean() {
-	klog_verdict "$1" "$(dmesg | grep -E "$KPROBLEM")" 40
+	klog_verdict "$1" "$(klog_dmesg_bad 1)" 40
 }
 
 # Wait for every pid; fails if any exited non-zero.

@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The QEMU command line the VM tiers share (sourced, POSIX sh).
+#
+#   qemu_tcg SECONDS ARGS...   run qemu-system-x86_64 under TCG (no KVM
+#                              here) with the flags every tier uses, killed
+#                              after SECONDS; ARGS add memory, CPUs, kernel,
+#                              initramfs, command line, disks and serial ports
+#
+# -nodefaults drops the NIC and VGA no tier needs; -no-reboot, with panic=-1
+# on the kernel command line, turns a kernel panic into an immediate QEMU
+# exit instead of a hang until the timeout.  i440fx (-M pc) is the machine
+# the seed's walkthrough and libvirt's default domain use.
+
+qemu_tcg() {
+	_limit=$1
+	shift
+	timeout -k 10 "$_limit" qemu-system-x86_64 -accel tcg -M pc \
+		-nodefaults -no-reboot "$@"
+}
