@@ -1,9 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Markdown report of a benchmark run (see report.sh). Input: the VM's
-# serial log; only its BENCH, INFO and ERROR lines are used:
+# One kernel's section of docs/benchmarks.md, from the serial log of its
+# benchmark VM run (see report.sh; assemble.awk puts the sections
+# together).  Only the log's BENCH, INFO and ERROR lines are used:
 #   BENCH label metric unit n median p10 p90 p99 min max
 #   INFO label key value...
+# The section starts and ends with the markers <!-- bench:SUITE --> and
+# <!-- /bench:SUITE -->; assemble.awk finds the sections by them and reads
+# the key rows of their tables by their first cells, so row titles here
+# and in assemble.awk go together.
 
 function have(l, m) { return ((l SUBSEP m) in med) }
 function num(v) { return sprintf("%.0f", v) }
@@ -91,36 +96,25 @@ $1 == "ERROR" { errors = errors "\n- `" $0 "`"; next }
 
 END {
 	unitword = clock == "icount" ? "guest instructions" : "ns of guest wall-clock time"
-	print "# Benchmarks"
+	printf "<!-- bench:%s -->\n", suite
+	printf "## Linux %s: %s (%s)\n", series, label, suite
 	print ""
-	print "The project's `mtty.ko` against the kernel's own sample"
-	print "(`samples/vfio-mdev/mtty.c`) and against the system-call floor"
-	print "(the same access on `/dev/zero`), all measured in one VM run."
-	print "Written by `tests/bench/run.sh` (`make bench`); do not edit by hand:"
-	print "rerun it. Issue 6 defines the figures and the targets."
-	print ""
-	print "## Run"
+	print "### Run"
 	print ""
 	printf "- Date: %s; VM run took %s s of wall-clock time.\n", date, wall
 	printf "- Host: %s, %s cores shared with other work; %s.\n", host_cpu, host_cores, qemu
-	printf "- Guest: Linux %s, %s, %s vCPU, %s, clocksource %s, TCG.\n",
-		info["vm", "kernel"], info["vm", "cpu"], info["vm", "cpus"],
-		info["vm", "memory"], info["vm", "clocksource"]
-	if (clock == "icount") {
-		print "- Clock: `-icount shift=0,sleep=off`: the guest clock advances 1 ns"
-		print "  per executed guest instruction, so every time below is an"
-		print "  **instruction count** of the guest's own path, unaffected by the"
-		print "  host's load (repeat runs agree within 1%)."
-	} else {
-		print "- Clock: wall (`BENCH_CLOCK=wall`, no icount): times are real"
-		print "  nanoseconds inside a TCG guest and move with the host's load;"
-		print "  only ratios taken in the same run mean anything, and even they"
-		print "  swing (0.57x to 1.75x seen between identical modules)."
-	}
-	printf "- Project: %s. Sample: %s, built at benchmark time against the\n", project, sample
-	print "  same headers (never part of the repository)."
-	printf "- Each module is loaded alone (both are named `mtty`), measured, and\n"
-	printf "  unloaded; the project's with `max_ports=4096`.\n"
+	printf "- Guest: Linux %s (the %s package, booted as is), %s, %s vCPU, %s,\n",
+		info["vm", "kernel"], suite, info["vm", "cpu"], info["vm", "cpus"],
+		info["vm", "memory"]
+	printf "  clocksource %s, TCG; measuring began once a second of sleep was a\n", info["vm", "clocksource"]
+	printf "  second of idle time (after %s s of waiting).\n", info["vm", "settled"] == "" ? "?" : info["vm", "settled"]
+	if (clock == "icount")
+		print "- Clock: `-icount shift=0,sleep=off`: every time is a guest **instruction count**."
+	else
+		print "- Clock: wall (`BENCH_CLOCK=wall`, no icount): real nanoseconds, noisy."
+	printf "- Project: %s.\n", project
+	printf "- Sample: %s, built with %s against\n", sample, cc
+	printf "  `linux-headers-%s` in a %s chroot at benchmark time.\n", info["vm", "kernel"], suite
 	if (errors != "") {
 		print ""
 		print "**Some measurements failed:**" errors
@@ -131,7 +125,7 @@ END {
 	}
 
 	print ""
-	print "## Per-access figures"
+	print "### Per-access figures"
 	print ""
 	printf "Times in %s per operation: median [p10-p90] of %s batches of\n",
 		unitword, cnt["project", "bar_read_scr"]
@@ -153,9 +147,13 @@ END {
 	row("INTx unmask ioctl (between interrupts)", "intx_unmask", "", 0)
 	row("Device open + close (GET_DEVICE_FD + close)", "open_close", "", 0)
 	print ""
-	print "Floor: `pread`/`pwrite` of the same size on `/dev/zero` through the"
-	print "same code path of the benchmark (the loopback floor is 16 (15) 1-byte"
-	print "`pwrite`s plus 16 (15) 1-byte `pread`s)."
+	cc = info["project", "irq_intx"]
+	sub(/.*clock_cost_ns /, "", cc)
+	sc = info["project", "irq_intx"]
+	sub(/ clock_cost_ns.*/, "", sc)
+	sub(/.*stray_signals /, "", sc)
+	printf "Interrupt figures are net of an empty clock pair (%s). Signals nobody\n", cc
+	printf "asked for (project, INTx): %s.\n", sc
 	for (l = 1; l <= 2; l++) {
 		lab = l == 1 ? "project" : "sample"
 		if (have(lab, "loop16"))
@@ -166,16 +164,10 @@ END {
 	}
 
 	print ""
-	print "## Creating and removing devices, memory"
+	print "### Creating and removing devices, memory"
 	print ""
-	print "Type mtty-1 (one port per device), through sysfs as a user does it"
-	print "(open, write, close of `create` and of the device's `remove`)."
-	print "*Create + remove at N*: with N-1 devices existing, one more is created"
-	print "and removed, " cnt["project", "create_remove@24"] " times; median [p10-p90]."
-	print "*Fill average*: mean cost of each create while going from 0 to N-1"
-	print "devices. *Memory*: growth of slab objects (`/proc/slabinfo`, active"
-	print "objects x object size, after dropping caches, letting RCU callbacks run"
-	print "and shrinking every cache) divided by the number of devices."
+	printf "Type mtty-1; *Create + remove at N*: %s pairs with N-1 devices existing.\n",
+		cnt["project", "create_remove@24"]
 	print ""
 	print "| Module | N | Create + remove | vs. N=24 | Create | Remove | Fill average | Memory / device |"
 	print "|---|---|---|---|---|---|---|---|"
@@ -199,15 +191,16 @@ END {
 			cell("project", "create@" n, 0), cell("project", "remove@" n, 0),
 			cell("project", "fill_avg@" n, 0), memcell("project", "mem_slab_objs@" n)
 	}
+	print ""
 	if (have("project", "drain_avg@" list[ns]))
-		printf "\nRemoving all %d devices of the project afterwards: %s per device on average.\n",
+		printf "Removing all %d devices of the project afterwards: %s per device on average.\n",
 			list[ns], num(med["project", "drain_avg@" list[ns]])
 	if (have("project", "mem_slab_pages@24"))
 		printf "Slab pages (`Slab` + `Percpu` of `/proc/meminfo`) per device at 24: project %s, sample %s.\n",
 			memcell("project", "mem_slab_pages@24"), memcell("sample", "mem_slab_pages@24")
 
 	print ""
-	print "## Targets"
+	print "### Targets"
 	print ""
 	print "| Target | Result | Verdict |"
 	print "|---|---|---|"
@@ -231,53 +224,29 @@ END {
 	printf "%d met, %d missed%s.\n", met, missed, unknown ? ", " unknown " not measured" : ""
 
 	print ""
-	print "## How the figures are taken"
+	print "### Notes on this kernel's sample"
 	print ""
-	print "- Every time comes from `clock_gettime(CLOCK_MONOTONIC)` inside the"
-	print "  guest (`tools/bench/mtty-bench`, a static binary linking"
-	print "  `tools/vfio_mdev.c`)."
-	print "- Register, loopback and open/close figures: the time of a batch of"
-	print "  back-to-back calls divided by its length, after one untimed"
-	print "  warm-up batch; each access is one `pread`/`pwrite` on the VFIO device"
-	print "  fd at the region offset from `VFIO_DEVICE_GET_REGION_INFO`."
-	print "- Before measuring, the benchmark programs BAR0 with an I/O address and"
-	print "  sets `PCI_COMMAND_IO`, as a guest's firmware does. (The sample re-reads"
-	print "  its BAR addresses on every BAR access until BAR0 is non-zero.)"
-	print "- Interrupt latency: one device per mode; the eventfd is set first (the"
-	print "  sample dereferences a NULL eventfd if an interrupt comes earlier), then"
-	print "  FIFOs on with a 1-byte trigger and `IER=RDI`. Each sample is the time"
-	print "  from just before the 1-byte THR `pwrite` to the eventfd's `read`"
-	cc = info["project", "irq_intx"]
-	sub(/.*clock_cost_ns /, "", cc)
-	sc = info["project", "irq_intx"]
-	sub(/ clock_cost_ns.*/, "", sc)
-	sub(/.*stray_signals /, "", sc)
-	print "  returning its count, minus the cost of an empty clock pair (" cc ")."
-	print "  Signals nobody asked for (project, INTx): " sc "."
-	print "  Between interrupts, untimed: the byte is read back and, for INTx, the"
-	print "  line is unmasked (timed separately as *INTx unmask ioctl*)."
-	print "- Open/close: the benchmark's own device fd is closed first, so every"
-	print "  `VFIO_GROUP_GET_DEVICE_FD` is a first open and every `close` a last"
-	print "  close (the container and group stay set up)."
-
-	print ""
-	print "## Notes on the sample"
-	print ""
-	print "- **INTx unmask does nothing** in the sample on 6.1 and it does not"
-	print "  automask either: every interrupt is signalled whether or not the user"
-	print "  has unmasked, which is not the vfio-pci INTx protocol. Its INTx"
-	print "  latency therefore contains no masking work, and its *INTx unmask"
-	print "  ioctl* figure is the cost of an ioctl that only validates its"
-	print "  arguments. The project automasks in the interrupt path and its unmask"
-	print "  re-evaluates the line."
-	print "- **16-byte bursts are lost** by the sample: its receive FIFO cannot"
-	print "  tell full from empty, so after 16 writes every read returns nothing"
-	print "  (" info["sample", "loop16_ok"] " bytes came back) and its count stays at 16, so later writes"
-	print "  overflow. Its 16-byte loopback time is that of a broken path; the"
-	print "  15-byte row compares two working ones."
-	print "- The sample does not reset the device on open, so its open/close"
-	print "  does less work than the project's, which starts every user from a"
-	print "  device fresh out of reset."
-	print "- The sample's capacity is a fixed 24 ports, so it is only measured at"
-	print "  24 devices."
+	if (sample_automask) {
+		print "- Its INTx is masked when signalled and `VFIO_IRQ_SET_ACTION_UNMASK`"
+		print "  clears the mask (vfio-pci's protocol), as the project's does; its"
+		print "  *INTx unmask ioctl* only clears a flag, the project's re-evaluates"
+		print "  the line and signals again if the UART still requests service."
+	} else {
+		print "- **INTx unmask does nothing** and it does not automask either: every"
+		print "  interrupt is signalled whether or not the user has unmasked, which is"
+		print "  not the vfio-pci INTx protocol. Its INTx latency therefore contains no"
+		print "  masking work, and its *INTx unmask ioctl* figure is the cost of an"
+		print "  ioctl that only validates its arguments. The project automasks in the"
+		print "  interrupt path and its unmask re-evaluates the line."
+	}
+	if (have("sample", "loop16"))
+		printf "- **16-byte bursts are lost**: %s bytes came back. Its receive FIFO cannot tell full from empty, so its 16-byte loopback time is that of a broken path; the 15-byte row compares two working ones.\n",
+			info["sample", "loop16_ok"]
+	print "- It does not reset the device on open, so its open/close does less"
+	print "  work than the project's, which starts every user from a device fresh"
+	printf "  out of reset%s.\n", sample_close ? "" : " (nor does it release its eventfds on close: it has no `close_device`)"
+	if (sample_migration)
+		print "- It offers live migration (`mig_ops`, `log_ops`); no measured path touches it."
+	print "- Its capacity is a fixed 24 ports, so it is only measured at 24 devices."
+	printf "<!-- /bench:%s -->\n", suite
 }
