@@ -30,7 +30,7 @@
 #error "conftest: detach_ioas (>= 6.6) found without the iommufd ops (>= 6.2)"
 #endif
 #if defined(HAVE_EVENTFD_SIGNAL_ONE_ARG) && !defined(HAVE_CLASS_CREATE_ONE_ARG)
-#error "conftest: one-argument eventfd_signal() (>= 6.8) without one-argument class_create() (>= 6.4)"
+#error "conftest: eventfd_signal(ctx) (>= 6.8) without class_create(name) (>= 6.4)"
 #endif
 #if defined(HAVE_VFIO_GET_REGION_INFO_CAPS) && !defined(HAVE_EVENTFD_SIGNAL_ONE_ARG)
 #error "conftest: get_region_info_caps (>= 6.19) without one-argument eventfd_signal() (>= 6.8)"

@@ -202,24 +202,30 @@ suite_module() {
 	target=${2:-modules}
 	out=$root/build/$1
 	mkdir -p "$out"
-	# Kept between runs: kbuild rebuilds what changed, conftest.sh reuses
-	# its answers.  Sources only: whatever a host build left in kernel/
-	# stays out.
-	mkdir -p "$ch/root/mtty"
-	(cd "$root/kernel" && tar -cf - --exclude='*.o' --exclude='*.ko' \
-		--exclude='.*.cmd' --exclude='*.mod*' --exclude=mtty_config.h \
-		--exclude='*.symvers' --exclude='*.order' .) |
-		tar -C "$ch/root/mtty" -xf -
-	if ! in_chroot "$ch" make -C /root/mtty KVER="$kver" \
-		KDIR="/usr/src/linux-headers-$kver" "$target" >"$out/$target.log" 2>&1; then
-		echo "suite_module: make $target for $1 ($kver) failed (log: $out/$target.log)" >&2
-		tail -n 15 "$out/$target.log" >&2
-		return 1
-	fi
-	cp "$ch/root/mtty/mtty.ko" "$out/mtty.ko"
-	cp "$ch/root/mtty/conftest.log" "$out/conftest.log" 2>/dev/null || true
-	cp "$ch/root/mtty/mtty_config.h" "$out/mtty_config.h"
-	echo "$kver" >"$out/kver"
+	# One build per suite at a time: parallel tiers share the chroot's
+	# build directory and build/SUITE.
+	(
+		flock 9
+		# Kept between runs: kbuild rebuilds what changed, conftest.sh
+		# reuses its answers.  Sources only: whatever a host build left
+		# in kernel/ stays out.
+		mkdir -p "$ch/root/mtty"
+		(cd "$root/kernel" && tar -cf - --exclude='*.o' --exclude='*.ko' \
+			--exclude='.*.cmd' --exclude='*.mod*' --exclude=mtty_config.h \
+			--exclude='*.symvers' --exclude='*.order' --exclude=conftest.log .) |
+			tar -C "$ch/root/mtty" -xf -
+		if ! in_chroot "$ch" make -C /root/mtty KVER="$kver" \
+			KDIR="/usr/src/linux-headers-$kver" "$target" >"$out/$target.log" 2>&1; then
+			echo "suite_module: make $target for $1 ($kver) failed (log: $out/$target.log)" >&2
+			tail -n 15 "$out/$target.log" >&2
+			exit 1
+		fi
+		cp "$ch/root/mtty/mtty.ko" "$out/mtty.ko.tmp"
+		mv "$out/mtty.ko.tmp" "$out/mtty.ko"
+		cp "$ch/root/mtty/conftest.log" "$out/conftest.log" 2>/dev/null || true
+		cp "$ch/root/mtty/mtty_config.h" "$out/mtty_config.h"
+		echo "$kver" >"$out/kver"
+	) 9>"$out/.lock" || return 1
 	echo "$out/mtty.ko"
 }
 
@@ -299,19 +305,19 @@ kernel_vmlinux() {
 				cut -d: -f1 | head -n 3); do
 				case $tool in
 				xz) tail -c +$((off + 1)) "$vmlinuz" |
-					xz -dcq --single-stream >"$out.tmp" 2>/dev/null || true ;;
+					xz -dcq --single-stream >"$out.tmp.$$" 2>/dev/null || true ;;
 				gzip) tail -c +$((off + 1)) "$vmlinuz" |
-					gzip -dcq >"$out.tmp" 2>/dev/null || true ;;
+					gzip -dcq >"$out.tmp.$$" 2>/dev/null || true ;;
 				zstd) tail -c +$((off + 1)) "$vmlinuz" |
-					zstd -qdc >"$out.tmp" 2>/dev/null || true ;;
+					zstd -qdc >"$out.tmp.$$" 2>/dev/null || true ;;
 				esac
-				if [ "$(head -c 4 "$out.tmp" | od -An -c | tr -d ' ')" = '177ELF' ]; then
-					mv "$out.tmp" "$out"
+				if [ "$(head -c 4 "$out.tmp.$$" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+					mv "$out.tmp.$$" "$out"
 					break 2
 				fi
 			done
 		done
-		rm -f "$out.tmp"
+		rm -f "$out.tmp.$$"
 	fi
 	[ -f "$out" ] && printf '%s\n' "$out"
 }

@@ -94,8 +94,8 @@ hash_inputs() {
 # interrupted build never leaves a truncated image behind in the cache.
 pack() {
 	(cd "$1" && find . | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$2.tmp"
-	mv "$2.tmp" "$2"
+		cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$2.tmp.$$"
+	mv "$2.tmp.$$" "$2"
 }
 
 # ---------------------------------------------------------------- base ----
@@ -194,7 +194,7 @@ fi
 final=$cache/initramfs-$KVER-$(printf '%s %s' "$base_key" "$guest_key" |
 	sha256sum | cut -c1-16).cpio.gz
 if [ ! -f "$final" ]; then
-	cat "$base" "$guest" >"$final.tmp"
-	mv "$final.tmp" "$final"
+	cat "$base" "$guest" >"$final.tmp.$$"
+	mv "$final.tmp.$$" "$final"
 fi
 printf '%s\n' "$final"
