@@ -24,7 +24,8 @@
 MTTY_SAVED_GOAL := $(.DEFAULT_GOAL)
 MTTY_TOP := $(patsubst %/install/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 
-KVER ?= $(shell ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -n 1)
+# The newest kernel in /boot, else the newest with headers installed.
+KVER ?= $(or $(shell ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -n 1),$(shell ls -d /lib/modules/*/build 2>/dev/null | sed 's|^/lib/modules/||; s|/build$$||' | sort -V | tail -n 1))
 DESTDIR ?=
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -76,9 +77,14 @@ MTTY_FILES = \
 	$(DOCDIR)/examples/mtty-hostdev.xml \
 	$(DOCDIR)/examples/mtty-nodedev.xml
 
-# Build what is installed: the module for KVER, and the client.
+# Build what is installed: the module for KVER, and the client.  MTTY_KO
+# names a module built elsewhere (e.g. in a chroot of the target suite)
+# to install instead.
+MTTY_KO ?=
 mtty-build-module:
+ifeq ($(MTTY_KO),)
 	$(MAKE) -C $(MTTY_TOP)/kernel KVER=$(KVER)
+endif
 
 mtty-build-tools:
 	$(MAKE) -C $(MTTY_TOP)/tools
@@ -86,7 +92,7 @@ mtty-build-tools:
 install: install-module install-files
 
 install-module: mtty-build-module
-	$(INSTALL) -D -m 0644 $(MTTY_TOP)/kernel/mtty.ko $(DESTDIR)$(MODULEDIR)/mtty.ko
+	$(INSTALL) -D -m 0644 $(or $(MTTY_KO),$(MTTY_TOP)/kernel/mtty.ko) $(DESTDIR)$(MODULEDIR)/mtty.ko
 ifeq ($(DESTDIR),)
 	depmod -a $(KVER)
 endif

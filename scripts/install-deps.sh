@@ -2,10 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Install, from Debian's archive, everything the build, the tests and the
-# demo need on a fresh Debian 12 machine.  Safe to run again.
+# demo need on a fresh Debian machine (12 or 13).  Safe to run again.  No
+# kernel image is installed: the tests boot kernels unpacked into the cache
+# (tests/lib/kernel.sh) and the host's /boot stays untouched; the headers
+# are for building the module for the host's own kernel (`make`).
 set -eu
 
+# The kernel source package of the host's release: checkpatch, the debug
+# kernel and the benchmark's reference sample come from it.
+# shellcheck disable=SC1091  # the host's own file
+. /etc/os-release
+case ${VERSION_CODENAME:-} in
+bookworm) source_pkg=linux-source-6.1 ;;
+trixie) source_pkg=linux-source-6.12 ;;
+*) source_pkg=linux-source ;;
+esac
+
 pkgs="
+util-linux
 build-essential
 bc
 bison
@@ -14,9 +28,8 @@ libelf-dev
 libssl-dev
 dwarves
 kmod
-linux-image-amd64
 linux-headers-amd64
-linux-source-6.1
+$source_pkg
 qemu-system-x86
 busybox-static
 pciutils
@@ -44,7 +57,7 @@ for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
 done
-# Debian's kernel meta package may be installed while its headers lag.
+# An installed kernel (a real host's) gets its headers, for `make`.
 for h in /boot/vmlinuz-*; do
 	[ -e "$h" ] || continue
 	v=${h#/boot/vmlinuz-}

@@ -6,6 +6,11 @@
 # line (possibly after "# " or "NAME: "); a stage that dies without one
 # counts as one failure.  The last line
 # printed is the total.
+#
+# A stage may name a Debian suite (tests/lib/suites.list) after a colon:
+# vm:trixie boots trixie's kernel, reliability:trixie takes its slice
+# there.  Each stage's result is kept in build/results/STAGE, and the
+# support table in README.md is rewritten from them (tests/support-table.sh).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -15,6 +20,9 @@ summary=
 
 stage_cmd() {
 	case $1 in
+	matrix) echo "sh tests/matrix/run.sh" ;;
+	vm:*) echo "sh tests/vm/run-vm.sh --kernel ${1#vm:} --suite all" ;;
+	reliability:*) echo "sh tests/debug-kernel/run.sh --slice --kernel ${1#reliability:}" ;;
 	lint) echo "sh scripts/lint.sh" ;;
 	unit) echo "make -s -C tests/unit check" ;;
 	fuzzmodel) echo "sh tests/unit/fuzz-check.sh" ;;
@@ -28,6 +36,8 @@ stage_cmd() {
 	fuzzhost) echo "make -s -C tools/fuzz check" ;;
 	# Debug kernel if tests/debug-kernel/build.sh's is cached, else Debian's.
 	reliability) echo "sh tests/debug-kernel/run.sh --slice" ;;
+	# The full run on the debug kernel, built first if not cached.
+	debug) echo "sh tests/debug-kernel/run.sh --full" ;;
 	*) return 1 ;;
 	esac
 }
@@ -53,10 +63,14 @@ for stage in "$@"; do
 	fi
 	summary="$summary
   $stage: $p passed, $f failed"
+	mkdir -p build/results
+	echo "$p $f $(date -u +%Y-%m-%d) $(git rev-parse --short HEAD 2>/dev/null || echo -)" >"build/results/$stage"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 done
 
+sh tests/support-table.sh >/dev/null ||
+	echo "run-all: could not update the support table in README.md"
 echo "=== summary$summary"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

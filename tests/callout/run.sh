@@ -22,11 +22,10 @@ trap 'rm -rf "$tmp"' EXIT
 MTTY_SYSFS=$tmp/sys
 export MTTY_SYSFS
 
-passed=0
-failed=0
-n=0
-ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+# shellcheck source=tests/lib/tap.sh
+. "$root/tests/lib/tap.sh"
+ok() { tap_ok "$@"; }
+not_ok() { tap_fail "$@"; }
 diag() { sed 's/^/#   /'; }
 
 U=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
@@ -326,5 +325,4 @@ else
 fi
 diag <"$tmp/out"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

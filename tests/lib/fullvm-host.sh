@@ -23,8 +23,9 @@
 # --mine) ...; took=1 ;; *) fullvm_option "$@" ;; esac). fullvm_boot is
 # fullvm_start, fullvm_live (with --verbose), fullvm_wait and
 # fullvm_results, for a tier that wants to show or read a boot otherwise.
-# Environment: KVER (default: the newest /boot/vmlinuz-*), MTTY_CACHE
-# (default ~/.cache/mtty), MTTY_MIRROR (see tests/rootfs/mkrootfs.sh).
+# Environment: MTTY_SUITE (the Debian suite of the system; default the
+# first of tests/lib/suites.list), MTTY_CACHE (default ~/.cache/mtty),
+# MTTY_MIRROR (see tests/rootfs/mkrootfs.sh).
 
 # Set here, read by the tier scripts that source this file.
 # shellcheck disable=SC2034
@@ -32,9 +33,6 @@
 cache=${MTTY_CACHE:-$HOME/.cache/mtty}
 keep=0
 verbose=0
-passed=0
-failed=0
-n=0
 
 # fullvm_init ROOT TIER GUEST-NAME STAGE-PARAM: ROOT is the top of the
 # tree; TIER the tier's name (work files in $MTTY_CACHE/TIER-run, logs in
@@ -44,6 +42,12 @@ n=0
 # command line names.
 fullvm_init() {
 	root=$1
+	# shellcheck source=tests/lib/tap.sh
+	. "$root/tests/lib/tap.sh"
+	# shellcheck source=tests/lib/klog.sh
+	. "$root/tests/lib/klog.sh"
+	# shellcheck source=tests/lib/qemu.sh
+	. "$root/tests/lib/qemu.sh"
 	tier=$2
 	guest_name=$3
 	stage_param=$4
@@ -66,21 +70,12 @@ fullvm_option() {
 
 # report ok|fail TEXT: one numbered result line.
 report() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then
-		passed=$((passed + 1))
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-	fi
+	if [ "$1" = ok ]; then tap_ok "$2"; else tap_fail "$2"; fi
 }
 
 # The summary line; exits 0 only if something passed and nothing failed.
 finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-	exit $?
+	tap_done
 }
 
 # fullvm_make ARGS...: make in the tree with the install targets. The
@@ -111,12 +106,6 @@ fullvm_cleanup() {
 # project, GUEST-DIR/*.sh with fullvm-guest.sh (in $guestdir) and
 # GUEST-DIR/$guest_name.service, enabled. Ends the run on a failure.
 fullvm_setup() {
-	if [ -z "${KVER:-}" ]; then
-		# shellcheck disable=SC2012  # file names under /boot are plain
-		KVER=$(ls /boot/vmlinuz-* | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
-	fi
-	export KVER
-
 	if [ "$(id -u)" -ne 0 ]; then
 		report fail "run as root ($1)"
 		finish
@@ -130,6 +119,13 @@ fullvm_setup() {
 	done
 
 	begin=$(date +%s)
+	# shellcheck source=tests/lib/kernel.sh
+	. "$root/tests/lib/kernel.sh"
+	suite=$(suite_default)
+	if ! suite_kernel "$suite" || ! ko=$(suite_module "$suite"); then
+		report fail "the $suite kernel and mtty.ko built in its chroot (tests/lib/kernel.sh)"
+		finish
+	fi
 	if ! rootfs=$(sh "$root/tests/rootfs/mkrootfs.sh"); then
 		report fail "build the Debian root file system (tests/rootfs/mkrootfs.sh)"
 		finish
@@ -146,10 +142,13 @@ fullvm_setup() {
 
 	imgroot=$work/root
 	cp -a "$rootfs" "$imgroot"
-	if fullvm_make install DESTDIR="$imgroot" KVER="$KVER" >"$logs/install.log" 2>&1; then
-		report ok "make install DESTDIR=<image root> KVER=$KVER"
+	# The image's own kernel and initramfs, outside the image for QEMU.
+	cp "$imgroot/boot/vmlinuz-$KVER" "$work/vmlinuz"
+	cp "$imgroot/boot/initrd.img-$KVER" "$work/initrd.img"
+	if fullvm_make install DESTDIR="$imgroot" KVER="$KVER" MTTY_KO="$ko" >"$logs/install.log" 2>&1; then
+		report ok "make install DESTDIR=<image root> KVER=$KVER ($suite)"
 	else
-		report fail "make install DESTDIR=<image root> KVER=$KVER (log: $logs/install.log)"
+		report fail "make install DESTDIR=<image root> KVER=$KVER ($suite) (log: $logs/install.log)"
 		tail -n 20 "$logs/install.log" | sed 's/^/#   /'
 		finish
 	fi
@@ -157,7 +156,8 @@ fullvm_setup() {
 
 	guestdir=$imgroot/usr/local/lib/$guest_name
 	mkdir -p "$guestdir" "$imgroot/etc/systemd/system/multi-user.target.wants"
-	install -m 0755 "$2"/*.sh "$root/tests/lib/fullvm-guest.sh" "$guestdir/"
+	install -m 0755 "$2"/*.sh "$root/tests/lib/fullvm-guest.sh" \
+		"$root/tests/lib/klog.sh" "$guestdir/"
 	install -m 0644 "$2/$guest_name.service" "$imgroot/etc/systemd/system/"
 	ln -sf "/etc/systemd/system/$guest_name.service" \
 		"$imgroot/etc/systemd/system/multi-user.target.wants/$guest_name.service"
@@ -189,10 +189,8 @@ fullvm_start() {
 	progress=$logs/progress-$1.log
 	: >"$progress"
 	t0=$(date +%s)
-	timeout -k 10 "$timeout" qemu-system-x86_64 \
-		-accel tcg -M pc -m 2G -smp 2 \
-		-display none -monitor none -nodefaults -no-reboot \
-		-kernel "/boot/vmlinuz-$KVER" -initrd "/boot/initrd.img-$KVER" \
+	qemu_tcg "$timeout" -m 2G -smp 2 -display none -monitor none \
+		-kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
 		-append "root=/dev/vda rw console=ttyS0 panic=-1 $stage_param=$1" \
 		-drive "file=$img,format=raw,if=virtio,cache=unsafe" \
 		-serial "file:$console" -serial "file:$progress" \
@@ -237,10 +235,7 @@ EOF
 		report fail "boot $1: the stage ran to its end (qemu exit $qrc; console: $console)"
 		tr -d '\r' <"$console" | tail -n 25 | sed 's/^/#   /'
 	fi
-	# Only kernel lines (with a timestamp) count, so that test names may
-	# contain these words.
-	kbad=$(tr -d '\r' <"$console" | grep -E '^\[ *[0-9]+\.[0-9]+\]' |
-		grep -E 'WARNING|BUG|Oops|Call Trace|Kernel panic|general protection' || true)
+	kbad=$(klog_console_bad "$console" || true)
 	if [ -z "$kbad" ]; then
 		report ok "boot $1: kernel console shows no oops, warning or panic"
 	else

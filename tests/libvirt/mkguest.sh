@@ -8,10 +8,9 @@
 # pciutils' lspci and setserial with their libraries, and
 # tests/libvirt/guest-init as /init).
 #
-# The vmlinux is the one tests/vm/mkinitramfs.sh extracts into the cache
-# (it is run with --guest when the cache does not hold it yet). Everything
-# is keyed by its inputs in $MTTY_CACHE (default ~/.cache/mtty).
-# Environment: KVER (default: newest /boot/vmlinuz-*), MTTY_CACHE.
+# The vmlinux is extracted from the kernel of the default suite
+# (tests/lib/kernel.sh). Everything is keyed by its inputs in $MTTY_CACHE
+# (default ~/.cache/mtty). Environment: MTTY_SUITE, MTTY_CACHE.
 
 set -eu
 
@@ -19,25 +18,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cache=${MTTY_CACHE:-$HOME/.cache/mtty}
 
-if [ -z "${KVER:-}" ]; then
-	# shellcheck disable=SC2012  # file names under /boot are plain
-	KVER=$(ls /boot/vmlinuz-* | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
-fi
-vmlinuz=/boot/vmlinuz-$KVER
-[ -f "$vmlinuz" ] || { echo "mkguest: $vmlinuz missing" >&2; exit 1; }
+# shellcheck source=tests/lib/kernel.sh
+. "$root/tests/lib/kernel.sh"
+suite_kernel "$(suite_default)" || exit 1
 mkdir -p "$cache"
-
-# The same key as mkinitramfs.sh's hash_inputs "$vmlinuz".
-vkey=$( { printf '%s ' "$vmlinuz"; sha256sum <"$vmlinuz"; } | sha256sum | cut -c1-16)
-vmlinux=$cache/vmlinux-$KVER-$vkey
-if [ ! -f "$vmlinux" ]; then
-	echo "mkguest: extracting vmlinux through tests/vm/mkinitramfs.sh --guest" >&2
-	KVER=$KVER sh "$root/tests/vm/mkinitramfs.sh" --guest >/dev/null
-fi
-if [ ! -f "$vmlinux" ]; then
+if ! vmlinux=$(kernel_vmlinux); then
 	# No uncompressed image could be made: the bzImage boots too, slower.
-	echo "mkguest: warning: no vmlinux in the cache; using $vmlinuz" >&2
-	vmlinux=$vmlinuz
+	echo "mkguest: warning: no vmlinux extracted; using $KIMAGE" >&2
+	vmlinux=$KIMAGE
 fi
 
 # shellcheck source=tests/lib/initramfs.sh

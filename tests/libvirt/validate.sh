@@ -19,21 +19,13 @@ xmldir=$(cd "$here/../../libvirt-xml" && pwd)
 gen=$xmldir/mtty-libvirt-xml
 uuid=6e1d5b0e-94f0-4c1a-8c55-2b0a1e1c0d01
 
-passed=0
-failed=0
+# shellcheck source=tests/lib/tap.sh
+. "$here/../lib/tap.sh"
 report() {
-	if [ "$1" = ok ]; then
-		passed=$((passed + 1))
-		echo "ok - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok - $2"
-	fi
+	if [ "$1" = ok ]; then tap_ok "$2"; else tap_fail "$2"; fi
 }
 finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit $?
+	tap_done
 }
 
 for tool in virt-xml-validate xmllint; do

@@ -75,6 +75,7 @@ for s in $suites; do
 	{
 		echo "kver=$kver"
 		echo "build=ok"
+		echo "when=$(date -u +%Y-%m-%d), $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo -)"
 		echo "warnings=$warn"
 		echo "sparse_warnings=$swarn"
 		echo "compiler=$(sed -n 's/^# conftest for .*, compiler: //p' "$out/conftest.log")"

@@ -2,19 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # mmdebstrap customize hook of mkrootfs.sh, run on the host once the
-# packages are installed:  KVER=... sh rootfs-hook.sh ROOTDIR
+# packages are installed:  sh rootfs-hook.sh ROOTDIR
 #
-# Copies the target kernel's modules (without the build and source links
-# into /usr/src) and makes the system boot unattended on a serial console
-# with a persistent journal. Nothing of the project is installed here.
+# Makes the system boot unattended on a serial console with a persistent
+# journal. Nothing of the project is installed here.
 set -eu
 
 root=$1
-mkdir -p "$root/lib/modules/$KVER"
-tar -C "/lib/modules/$KVER" --exclude=./build --exclude=./source -cf - . |
-	tar -C "$root/lib/modules/$KVER" -xf -
-chroot "$root" depmod -a "$KVER"
-
 echo "/dev/vda / ext4 rw,errors=remount-ro 0 1" >"$root/etc/fstab"
 echo mtty-test >"$root/etc/hostname"
 # journald keeps the log across reboots only if this directory exists.

@@ -42,7 +42,7 @@ fullvm_setup "builds and copies a Debian root file system" "$here/guest"
 # directories mdevctl needs stay).
 # (-o: the first install has just built everything.)
 u=$work/uninstall
-if fullvm_make -o mtty-build-module -o mtty-build-tools install DESTDIR="$u" KVER="$KVER" \
+if fullvm_make -o mtty-build-module -o mtty-build-tools install DESTDIR="$u" KVER="$KVER" MTTY_KO="$ko" \
 	>"$logs/uninstall.log" 2>&1 &&
 	fullvm_make uninstall DESTDIR="$u" KVER="$KVER" >>"$logs/uninstall.log" 2>&1; then
 	left=$(cd "$u" && find . ! -type d)
