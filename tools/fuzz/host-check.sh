@@ -12,11 +12,10 @@ bin=${1:-./mtty-fuzz-dyn}
 absent=00000000-0000-0000-0000-000000000000
 out=$(mktemp) || exit 1
 trap 'rm -f "$out"' EXIT
-failed=0
-passed=0
-
 # shellcheck source=../host-check-lib.sh
 . "$(dirname "$0")/../host-check-lib.sh"
+# shellcheck source=../../tests/lib/tap.sh
+. "$(dirname "$0")/../../tests/lib/tap.sh"
 
 # expect STATUS PATTERN ARGS...: exit STATUS and output matching PATTERN.
 expect() {
@@ -26,11 +25,9 @@ expect() {
 	run "$bin" "$@" >"$out" 2>&1
 	rc=$?
 	if [ "$rc" = "$want" ] && grep -qE "$pattern" "$out"; then
-		passed=$((passed + 1))
-		echo "ok - mtty-fuzz $* exits $want"
+		tap_ok "mtty-fuzz $* exits $want"
 	else
-		failed=$((failed + 1))
-		echo "not ok - mtty-fuzz $* exits $want (got $rc)"
+		tap_fail "mtty-fuzz $* exits $want (got $rc)"
 		sed 's/^/#   /' "$out" | head -n 20
 	fi
 }
@@ -47,5 +44,4 @@ expect 1 "cannot open $absent" -s 1 -n 10 "$absent"
 expect 1 "cannot open not-a-uuid" -n 10 not-a-uuid
 expect 1 "seed 0x000000000000002a" -s 42 -n 10 "$absent"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+tap_done

@@ -172,6 +172,18 @@ dmesg_clean() {
 	klog_verdict "$1" "$(klog_dmesg_bad 1)" 40
 }
 
+# load_vfio_modules: insmod the VFIO modules the image lists in
+# /lib/modules/load.list: those this kernel has as modules, dependencies
+# first (tests/lib/kernel.sh staged them; built-in ones are not listed).
+# A failure is reported, never skipped.
+load_vfio_modules() {
+	while read -r m; do
+		if ! out=$(insmod "/lib/modules/$m.ko" 2>&1); then
+			not_ok "insmod $m: $out"
+		fi
+	done </lib/modules/load.list
+}
+
 # Wait for every pid; fails if any exited non-zero.
 wait_all() {
 	wrc=0
