@@ -89,6 +89,7 @@ endif
 mtty-build-tools:
 	$(MAKE) -C $(MTTY_TOP)/tools
 
+## module, tools, callout, udev rules, units, docs (DESTDIR, PREFIX, MTTY_KO)
 install: install-module install-files
 
 install-module: mtty-build-module
@@ -128,6 +129,7 @@ ifeq ($(DESTDIR),)
 	$(MTTY_RELOAD)
 endif
 
+## remove what make install installed
 uninstall:
 	rm -f $(addprefix '$(DESTDIR),$(addsuffix ',$(MTTY_FILES)))
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
@@ -147,6 +149,7 @@ endef
 # output and the generated header. Then the rest, as make install does; a
 # module make install had put in updates/ goes, so that only DKMS's
 # (updates/dkms/) is found.
+## the same, with the module built by DKMS for every kernel
 dkms-install: mtty-dkms-source install-files
 ifeq ($(DESTDIR),)
 	@command -v dkms >/dev/null || { echo "dkms-install: dkms is not installed (apt-get install dkms)" >&2; exit 1; }
@@ -165,6 +168,7 @@ mtty-dkms-source:
 		$(DESTDIR)$(DKMS_SRC)/
 	$(INSTALL) -m 0644 $(wildcard $(MTTY_TOP)/kernel/probes/*.c) $(DESTDIR)$(DKMS_SRC)/probes/
 
+## remove the DKMS module and its source
 dkms-uninstall:
 	-dkms remove -m mtty -v $(MTTY_VERSION) --all
 	rm -rf $(DESTDIR)$(DKMS_SRC)

@@ -156,7 +156,7 @@ static struct mdev_driver mtty_driver = {
 	.show_description = mtty_show_description,
 };
 
-/* The parent's mtty_dev/sample_mtty_dev, as in the seed's sysfs tree. */
+/* The parent's mtty_dev/sample_mtty_dev, as in the walkthrough's sysfs. */
 static ssize_t sample_mtty_dev_show(struct device *dev,
 				    struct device_attribute *attr, char *buf)
 {

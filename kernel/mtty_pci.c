@@ -14,7 +14,7 @@
 
 /* BAR bits that encode an address within an MTTY_PCI_BAR_SIZE window. */
 #define MTTY_BAR_ADDR_MASK	(~(u32)(MTTY_PCI_BAR_SIZE - 1))
-/* DEVSEL timing "medium", as the seed's lspci shows. */
+/* DEVSEL timing "medium", as the sample walkthrough's lspci shows. */
 #define MTTY_PCI_STATUS		PCI_STATUS_DEVSEL_MEDIUM
 #define MTTY_COMMAND_WMASK	(PCI_COMMAND_IO | PCI_COMMAND_INTX_DISABLE)
 

@@ -8,14 +8,20 @@
 #                              after SECONDS; ARGS add memory, CPUs, kernel,
 #                              initramfs, command line, disks and serial ports
 #
-# -nodefaults drops the NIC and VGA no tier needs; -no-reboot, with panic=-1
-# on the kernel command line, turns a kernel panic into an immediate QEMU
-# exit instead of a hang until the timeout.  i440fx (-M pc) is the machine
-# the seed's walkthrough and libvirt's default domain use.
+# thread=single runs every vCPU in one host thread.  With multi-threaded
+# TCG, a 6.12 guest booting on 2 vCPUs died now and then with "Oops: int3"
+# in sched_clock_cpu while the kernel patched a static key ("sched_clock:
+# Marking stable"): the other vCPU still ran the breakpoint after the
+# patch.  One thread keeps the guest's view of its code coherent, and the
+# tiers' concurrency tests still interleave.  -nodefaults drops the NIC and
+# VGA no tier needs; -no-reboot, with panic=-1 on the kernel command line,
+# turns a kernel panic into an immediate QEMU exit instead of a hang until
+# the timeout.  i440fx (-M pc) is the machine the sample walkthrough and
+# libvirt's default domain use.
 
 qemu_tcg() {
 	_limit=$1
 	shift
-	timeout -k 10 "$_limit" qemu-system-x86_64 -accel tcg -M pc \
+	timeout -k 10 "$_limit" qemu-system-x86_64 -accel tcg,thread=single -M pc \
 		-nodefaults -no-reboot "$@"
 }

@@ -33,7 +33,8 @@ fi
 busybox=$(static_busybox) ||
 	{ echo "mkguest: no static busybox (apt-get install busybox-static)" >&2; exit 1; }
 
-# pciutils' lspci and setserial show the card as the seed document does
+# pciutils' lspci and setserial show the card as the mtty sample walkthrough
+# does
 # (`make demo`); busybox has neither. They are dynamically linked: their
 # libraries and the dynamic loader go in at the same paths.
 progs=

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The seed walkthrough, steps 1 to 8, as a user would type and see it.
+# The kernel's mtty sample walkthrough, steps 1 to 8, as a user would type
+# and see it.
 # Runs inside the test VM (`run-vm.sh --demo`). It still reports ok/not ok
 # for each step so a broken demo cannot look like a working one.
 

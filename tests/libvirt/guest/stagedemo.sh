@@ -112,7 +112,7 @@ step "4.-7. Inside the guest (its console; nested TCG: a few minutes)"
 t0=$(cut -d' ' -f1 /proc/uptime)
 guest_waited follow_guest '^GUEST-READY' 1200 "$t0" \
 	"the guest finished" "virsh start"
-check "the guest's first port is /dev/ttyS1, as in the seed document" \
+check "the guest's first port is /dev/ttyS1, as in the mtty sample walkthrough" \
 	grep -q '^GUEST ok - ttyS1 echoed the line' "$GLOG"
 cp "$GLOG" "$RESULTS_DIR/guest-demo.log" 2>/dev/null
 

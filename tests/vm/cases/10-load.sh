@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Seed step 1: loading mtty.ko creates the parent device and its types,
+# Step 1 of the kernel's mtty sample walkthrough: loading mtty.ko creates
+# the parent device and its types,
 # which is everything mdevctl, libvirt and users look for in sysfs.
 # suites: driver guest all
 

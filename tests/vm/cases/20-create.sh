@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Seed step 2: create the seed's mtty-2 and an mtty-1 beside it. They must
+# Step 2 of the kernel's mtty sample walkthrough: create its mtty-2 and an
+# mtty-1 beside it. They must
 # show up where VFIO users (QEMU, libvirt) look for them, and capacity
 # must drop by the ports each type uses (mtty-2: 2, mtty-1: 1).
 # The devices stay for the following cases.

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Seed steps 3 to 7: give an mtty-2 to a nested QEMU guest through
+# Steps 3 to 7 of the kernel's mtty sample walkthrough: give an mtty-2 to a
+# nested QEMU guest through
 # vfio-pci; the guest (tests/vm/guest-init) checks the card, its two
 # 16550A ports and data through them. Its results are re-reported here.
 # Under nested TCG the guest takes ~100 s wall, so the limits are wide.

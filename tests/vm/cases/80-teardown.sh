@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Seed step 8: remove the devices; then the module unloads, and reloads
+# Step 8 of the kernel's mtty sample walkthrough: remove the devices; then
+# the module unloads, and reloads
 # with a bigger max_ports that many devices can actually use, quickly.
 # suites: driver all
 

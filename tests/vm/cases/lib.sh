@@ -14,7 +14,7 @@ TYPES=$PARENT/mdev_supported_types
 MDEVS=/sys/bus/mdev/devices
 CLIENT=/usr/bin/mtty-client
 MTTY_KO=/lib/modules/mtty.ko
-# The seed's UUID, and a neighbour for the mtty-1 created beside it.
+# The walkthrough's UUID, and a neighbour for the mtty-1 created beside it.
 UUID2=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
 UUID1=83b8f4f2-509f-382f-3c1e-e6bfe0fa1002
 # Default capacity of the project's driver.
