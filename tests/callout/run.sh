@@ -112,6 +112,27 @@ for t in i915-GVTg_V5_4 mtty-2; do
 	fi
 done
 
+# --- versioned callouts (mdevctl 1.3 and later) --------------------------------
+PROVIDES='{"provides":{"version":2,"actions":["start","stop","define","undefine","modify","attributes","capabilities"],"events":["pre","post","notify","get","live"]}}'
+callout "$PROVIDES" -t mtty-2 -e get -a capabilities -s none -u "$U" -p mtty
+expect "get capabilities: answered" 0
+caps=$(printf '%s' "$OUT" | python3 -c 'import json, sys
+s = json.load(sys.stdin)["supports"]
+print(s["version"], " ".join(sorted(s["actions"])), "|", " ".join(sorted(s["events"])))' 2>&1)
+if [ "$caps" = "2 attributes capabilities define modify start stop undefine | get live notify post pre" ]; then
+	ok "get capabilities: a JSON supports object, version 2, every action and event"
+else
+	not_ok "get capabilities: a JSON supports object (got '$OUT' -> '$caps')"
+fi
+callout "$PROVIDES" -t i915-GVTg_V5_4 -e get -a capabilities -s none -u "$U" \
+	-p 0000:00:02.0
+expect "get capabilities for another driver's device: exit 2" 2
+callout "$JSON_OK" -t mtty-2 -e live -a modify -s none -u "$U" -p mtty
+expect "live modify of a running mtty-2 without attributes: accepted" 0
+callout '{"mdev_type":"mtty-2","start":"auto","attrs":[{"speed":"fast"}]}' \
+	-t mtty-2 -e live -a modify -s none -u "$U" -p mtty
+expect "live modify with an attribute: refused, naming it" 1 "unknown attribute.*'speed'"
+
 # --- get attributes ----------------------------------------------------------
 callout "" -t mtty-2 -e get -a attributes -s none -u "$U" -p mtty
 if [ "$RC" -eq 0 ] && [ "$OUT" = "[]" ]; then

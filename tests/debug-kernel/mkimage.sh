@@ -46,7 +46,7 @@ cp "$client" "$st/usr/bin/mtty-client"
 cp "$here/vm-init" "$st/init"
 cp "$root/tests/vm/cases/lib.sh" "$st/tests/cases/lib.sh"
 mkdir -p "$st/tests/lib"
-cp "$root/tests/lib/klog.sh" "$st/tests/lib/klog.sh"
+cp "$root/tests/lib/klog.sh" "$root/tests/lib/tap.sh" "$st/tests/lib/"
 cp "$root"/tests/stress/*.sh "$st/tests/stress/"
 chmod 755 "$st/init" "$st/usr/bin/"* "$st"/tests/stress/*.sh
 

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# TAP helpers of the host-side test scripts (sourced, POSIX sh): numbered
-# "ok N - ..." / "not ok N - ..." lines and the closing "N passed, N
-# failed".  The VM cases have their own copy inside the image
-# (tests/vm/cases/lib.sh), since each case is a separate shell there.
+# TAP helpers of every test script (sourced, POSIX sh): numbered "ok N -
+# ..." / "not ok N - ..." lines and the closing "N passed, N failed".  The
+# busybox VM images carry a copy at /tests/lib/tap.sh; there each case is
+# a shell of its own, so TAP_COUNTER names a file that carries the number
+# from one to the next (the host side that boots the VM counts the lines).
 #
 #   tap_ok TEXT / tap_fail TEXT     one result
 #   tap_check TEXT COMMAND...       ok when COMMAND succeeds
@@ -17,14 +18,24 @@ tap_n=0
 tap_passed=0
 tap_failed=0
 
+tap_next() {
+	if [ -n "${TAP_COUNTER:-}" ]; then
+		tap_n=$(cat "$TAP_COUNTER" 2>/dev/null || echo 0)
+		tap_n=$((tap_n + 1))
+		echo "$tap_n" >"$TAP_COUNTER"
+	else
+		tap_n=$((tap_n + 1))
+	fi
+}
+
 tap_ok() {
-	tap_n=$((tap_n + 1))
+	tap_next
 	tap_passed=$((tap_passed + 1))
 	echo "ok $tap_n - $*"
 }
 
 tap_fail() {
-	tap_n=$((tap_n + 1))
+	tap_next
 	tap_failed=$((tap_failed + 1))
 	echo "not ok $tap_n - $*"
 }

@@ -102,7 +102,7 @@ pack() {
 cases=$(find "$here/cases" -name '*.sh' | LC_ALL=C sort)
 # shellcheck disable=SC2086  # word splitting of the file lists is intended
 base_key=$(hash_inputs "$here/mkinitramfs.sh" "$lib" "$root/tests/lib/kernel.sh" \
-	"$root/tests/lib/klog.sh" "$here/init" "$here/demo.sh" $cases \
+	"$root/tests/lib/klog.sh" "$root/tests/lib/tap.sh" "$here/init" "$here/demo.sh" $cases \
 	"$busybox" "$mtty_ko" ${client:+"$client"} "$KIMAGE")
 base=$cache/initramfs-$KVER-$base_key.cpio.gz
 if [ ! -f "$base" ]; then
@@ -121,7 +121,7 @@ if [ ! -f "$base" ]; then
 	fi
 	cp "$here/init" "$st/init"
 	mkdir -p "$st/tests/lib"
-	cp "$root/tests/lib/klog.sh" "$st/tests/lib/klog.sh"
+	cp "$root/tests/lib/klog.sh" "$root/tests/lib/tap.sh" "$st/tests/lib/"
 	cp "$here/demo.sh" "$st/tests/demo.sh"
 	for c in $cases; do cp "$c" "$st/tests/cases/"; done
 	chmod 755 "$st/init" "$st/tests/demo.sh" "$st"/tests/cases/*.sh

@@ -165,6 +165,42 @@ vfio_perms() {
 }
 
 # The VFIO client runs the UART loopback checks on the device.
+# callout_protocol UUID (a running, defined mtty-2): the callout as this
+# system's own mdevctl calls it.  mdevctl 1.3 and later first ask the
+# callout what it supports (get capabilities) and keep to its answer; their
+# `modify --live` (libvirt's nodedev-update of a running device) needs a
+# callout that supports the live event.  mdevctl 1.2 knows neither and
+# calls the callout unversioned.
+callout_protocol() {
+	ver=$(mdevctl --version 2>/dev/null | awk '{ print $NF }')
+	note "mdevctl $ver"
+	run env MDEVCTL_LOG=debug mdevctl modify --uuid "$1" --manual
+	case $ver in
+	1.[01].* | 1.2.*)
+		check "mdevctl $ver: modify of a definition runs the callout unversioned" \
+			sh -c "test $RC -eq 0 && printf '%s\n' \"\$0\" | grep -q 'pre-modify: executing' &&
+				! printf '%s\n' \"\$0\" | grep -q 'get-capabilities'" "$OUT"
+		expect_fail "mdevctl $ver has no modify --live" "live|unexpected|argument" \
+			mdevctl modify --uuid "$1" --live
+		;;
+	*)
+		check "mdevctl $ver: the callout answers get capabilities and is taken as versioned" \
+			sh -c "test $RC -eq 0 && printf '%s\n' \"\$0\" | grep -q 'get-capabilities: executing' &&
+				printf '%s\n' \"\$0\" | grep -q 'supports versioning'" "$OUT"
+		echo '{"mdev_type":"mtty-2","start":"manual","attrs":[]}' >/tmp/mtty-live.json
+		expect_ok "mdevctl $ver: modify --live of the running device (live event of the callout)" \
+			mdevctl modify --uuid "$1" --live --jsonfile /tmp/mtty-live.json
+		expect_ok "mdevctl $ver: modify --live --defined updates both" \
+			mdevctl modify --uuid "$1" --live --defined --jsonfile /tmp/mtty-live.json
+		echo '{"mdev_type":"mtty-2","start":"manual","attrs":[{"baud":"9600"}]}' >/tmp/mtty-live.json
+		expect_fail "mdevctl $ver: modify --live with an attribute is refused by name" "baud" \
+			mdevctl modify --uuid "$1" --live --jsonfile /tmp/mtty-live.json
+		check "the refused live change left the device running" active "$1"
+		;;
+	esac
+	printf '%s\n' "$OUT" | grep -E 'callout|capabilit|versioning' | head -n 8 | notes
+}
+
 client_loopback() {
 	u=$1
 	run "$CLIENT" "$u" loopback

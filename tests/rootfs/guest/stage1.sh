@@ -83,6 +83,7 @@ check "mdevctl list shows it as active and defined" \
 printf '%s\n' "$OUT" | notes
 client_loopback "$UUID_TMP"
 vfio_perms "$UUID_TMP"
+callout_protocol "$UUID_TMP"
 expect_ok "mdevctl stop -u $UUID_TMP" mdevctl stop --uuid "$UUID_TMP"
 check "stopped device is gone from sysfs" sh -c "! test -e $MDEVS/$UUID_TMP"
 check "stopped device is still defined" defined "$UUID_TMP"

@@ -20,26 +20,22 @@ UUID1=83b8f4f2-509f-382f-3c1e-e6bfe0fa1002
 # Default capacity of the project's driver.
 DEFAULT_MAX_PORTS=64
 
+# The TAP helpers of every tier (tests/lib/tap.sh, copied into the image);
+# the number runs across the cases of a VM run through this file.
 TAP_COUNTER=/tmp/tap-counter
-
-_tap_next() {
-	tap_n=$(cat "$TAP_COUNTER" 2>/dev/null || echo 0)
-	tap_n=$((tap_n + 1))
-	echo "$tap_n" >"$TAP_COUNTER"
-}
+# shellcheck source=../../lib/tap.sh
+. /tests/lib/tap.sh
 
 ok() {
-	_tap_next
-	echo "ok $tap_n - $*"
+	tap_ok "$@"
 }
 
 not_ok() {
-	_tap_next
-	echo "not ok $tap_n - $*"
+	tap_fail "$@"
 }
 
 diag() {
-	echo "# $*"
+	tap_note "$@"
 }
 
 # check "description" command...: ok if the command succeeds.
