@@ -9,7 +9,8 @@
 #
 # A stage may name a Debian suite (tests/lib/suites.list) after a colon:
 # vm:trixie boots trixie's kernel, reliability:trixie takes its slice
-# there.  Each stage's result is kept in build/results/STAGE, and the
+# there, rootfs:trixie, libvirt:trixie and demo:trixie run on a Debian 13
+# system.  Each stage's result is kept in build/results/STAGE, and the
 # support table in README.md is rewritten from them (tests/support-table.sh).
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -21,7 +22,12 @@ summary=
 stage_cmd() {
 	case $1 in
 	matrix) echo "sh tests/matrix/run.sh" ;;
+	hostdeps:*) echo "sh tests/hostdeps/run.sh ${1#hostdeps:}" ;;
 	vm:*) echo "sh tests/vm/run-vm.sh --kernel ${1#vm:} --suite all" ;;
+	# The full-system tiers on a Debian system of that suite.
+	rootfs:*) echo "env MTTY_SUITE=${1#rootfs:} sh tests/rootfs/run.sh" ;;
+	libvirt:*) echo "env MTTY_SUITE=${1#libvirt:} sh tests/libvirt/run.sh" ;;
+	demo:*) echo "env MTTY_SUITE=${1#demo:} sh tests/libvirt/run.sh --demo" ;;
 	reliability:*) echo "sh tests/debug-kernel/run.sh --slice --kernel ${1#reliability:}" ;;
 	lint) echo "sh scripts/lint.sh" ;;
 	unit) echo "make -s -C tests/unit check" ;;

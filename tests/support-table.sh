@@ -49,9 +49,34 @@ table() {
 	done
 }
 
+# stage_cell TIER SUITE: the result of TIER:SUITE, or of the bare TIER for
+# the default (first) suite.
+stage_cell() {
+	c=$(cell "$1:$2")
+	if [ "$c" = "not run" ] && [ "$2" = "$(suite_list | head -n 1)" ]; then
+		c=$(cell "$1")
+	fi
+	echo "$c"
+}
+
+fullsystem() {
+	echo
+	echo "Full Debian systems (mmdebstrap of the suite with its own kernel package, mdevctl, libvirt and QEMU):"
+	echo
+	echo "| suite | reboot tests (rootfs) | libvirt guest (libvirt) | walkthrough (demo) |"
+	echo "|---|---|---|---|"
+	for s in $(suite_list); do
+		r=$(stage_cell rootfs "$s")
+		l=$(stage_cell libvirt "$s")
+		d=$(stage_cell demo "$s")
+		[ "$r$l$d" = "not runnot runnot run" ] && continue
+		echo "| $s ($(suite_label "$s")) | $r | $l | $d |"
+	done
+}
+
 readme=$root/README.md
 tmp=$readme.tmp.$$
-table >"$tmp.table"
+{ table; fullsystem; } >"$tmp.table"
 awk -v tf="$tmp.table" '
 	/<!-- support-table begin/ { print; while ((getline l < tf) > 0) print l; skip = 1; next }
 	/<!-- support-table end/ { skip = 0 }

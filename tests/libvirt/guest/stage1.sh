@@ -47,6 +47,26 @@ printf '%s\n' "$OUT" | notes
 check "virsh nodedev-info: persistent, autostart, active" \
 	out_has 'Persistent: +yes' 'Autostart: +yes' 'Active: +yes'
 
+# libvirt 10.1 and later change a defined mdev in place (nodedev-update,
+# through mdevctl modify --defined and, for a running one, --live, which
+# needs the callout's live event). mtty devices take no attributes, so an
+# update that adds one is refused by name and changes nothing.
+if virsh help nodedev-update >/dev/null 2>&1; then
+	"$GEN" nodedev "$U1" mtty-2 >/tmp/nd1.xml
+	expect_ok "virsh nodedev-update $N1 --config --live (unchanged definition)" \
+		virsh nodedev-update "$N1" /tmp/nd1.xml --config --live
+	sed "s|</capability>|<attr name='baud' value='9600'/></capability>|" \
+		/tmp/nd1.xml >/tmp/nd1-attr.xml
+	expect_fail "virsh nodedev-update adding an attribute is refused by name" "baud" \
+		virsh nodedev-update "$N1" /tmp/nd1-attr.xml --config --live
+	run jq -c .attrs "/etc/mdevctl.d/mtty/$U1"
+	check "the refused update left the definition without attributes (got '$OUT')" \
+		test "$OUT" = "[]"
+	check "the refused update left $U1 running" test -e "$MDEVS/$U1"
+else
+	note "libvirt $(virsh --version) has no nodedev-update: a defined device is changed by nodedev-undefine and nodedev-define"
+fi
+
 udevadm settle -t 30 2>/dev/null
 group=$(basename "$(readlink -f "$MDEVS/$U1/iommu_group")")
 got=$(stat -c '%G %a' "/dev/vfio/$group" 2>&1)

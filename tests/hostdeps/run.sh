@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The README's first commands on a fresh host of a Debian suite: `make
+# deps` then `make`, as root, in a throwaway copy of that suite's build
+# chroot (tests/lib/kernel.sh: the suite's gcc and linux-headers-amd64,
+# nothing of mtty's dependencies).  Checks that make deps picks the
+# packages of the host's release (the kernel source package of its own
+# series), that make builds mtty.ko for the chroot's kernel and the
+# client, and that make deps run again has nothing left to do.
+#
+#   run.sh SUITE
+#
+# Ends with "N passed, N failed".
+set -u
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/kernel.sh
+. "$root/tests/lib/kernel.sh"
+# shellcheck source=tests/lib/tap.sh
+. "$root/tests/lib/tap.sh"
+
+suite=${1:-}
+suite_check "$suite" || { tap_fail "a known suite (got '$suite')"; tap_done; }
+if ! ch=$(suite_chroot "$suite"); then
+	tap_fail "the $suite build chroot"
+	tap_done
+fi
+kver=$(suite_chroot_kver "$ch")
+series=$(suite_series "$suite")
+
+cache=${MTTY_CACHE:-$HOME/.cache/mtty}
+mkdir -p "$cache/hostdeps" "$cache/logs"
+work=$(mktemp -d "$cache/hostdeps/$suite.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+logs=$cache/logs/hostdeps-$suite-$(date +%Y%m%d-%H%M%S)-$$
+mkdir -p "$logs"
+tap_note "logs: $logs"
+
+cp -a "$ch" "$work/root"
+mkdir -p "$work/root/src/mtty"
+# The tree as a clone has it (tracked files, as they are now).
+(cd "$root" && git ls-files -z | xargs -0 tar -cf - ) | tar -C "$work/root/src/mtty" -xf -
+
+in_chroot "$work/root" sh -c 'cd /src/mtty && DEBIAN_FRONTEND=noninteractive make deps' \
+	>"$logs/deps.log" 2>&1
+rc=$?
+tap_is "$suite: make deps on a fresh $(suite_label "$suite") host, exit status" 0 "$rc"
+[ "$rc" -eq 0 ] || tail -n 15 "$logs/deps.log" | sed 's/^/#   /'
+# shellcheck disable=SC2016  # dpkg-query's format, not the shell's
+have=$(in_chroot "$work/root" dpkg-query -W -f='${Package} ${Status}\n' \
+	"linux-source-$series" 2>/dev/null | grep -c 'ok installed')
+tap_is "$suite: make deps installed this release's linux-source-$series" 1 "$have"
+boot=$(find "$work/root/boot" -name 'vmlinuz-*' 2>/dev/null | wc -l)
+tap_is "$suite: make deps installed no kernel image into /boot" 0 "$boot"
+
+in_chroot "$work/root" sh -c 'cd /src/mtty && make' >"$logs/make.log" 2>&1
+rc=$?
+tap_is "$suite: make, exit status" 0 "$rc"
+[ "$rc" -eq 0 ] || tail -n 15 "$logs/make.log" | sed 's/^/#   /'
+vm=$(modinfo -F vermagic "$work/root/src/mtty/kernel/mtty.ko" 2>/dev/null | cut -d' ' -f1)
+tap_is "$suite: make built kernel/mtty.ko for the host's kernel" "$kver" "$vm"
+tap_check "$suite: make built tools/mtty-client" test -x "$work/root/src/mtty/tools/mtty-client"
+warn=$(grep -c 'warning:' "$logs/make.log")
+tap_is "$suite: make printed no compiler warning" 0 "$warn"
+
+in_chroot "$work/root" sh -c 'cd /src/mtty && make deps' >"$logs/deps2.log" 2>&1
+rc=$?
+tap_check "$suite: make deps again: exit 0, everything installed" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'everything is installed' '$logs/deps2.log'"
+tap_done
