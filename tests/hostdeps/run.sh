@@ -43,6 +43,7 @@ mkdir -p "$work/root/src/mtty"
 # The tree as a clone has it (tracked files, as they are now).
 (cd "$root" && git ls-files -z | xargs -0 tar -cf - ) | tar -C "$work/root/src/mtty" -xf -
 
+boot_before=$(ls "$work/root/boot")
 in_chroot "$work/root" sh -c 'cd /src/mtty && DEBIAN_FRONTEND=noninteractive make deps' \
 	>"$logs/deps.log" 2>&1
 rc=$?
@@ -52,8 +53,9 @@ tap_is "$suite: make deps on a fresh $(suite_label "$suite") host, exit status" 
 have=$(in_chroot "$work/root" dpkg-query -W -f='${Package} ${Status}\n' \
 	"linux-source-$series" 2>/dev/null | grep -c 'ok installed')
 tap_is "$suite: make deps installed this release's linux-source-$series" 1 "$have"
-boot=$(find "$work/root/boot" -name 'vmlinuz-*' 2>/dev/null | wc -l)
-tap_is "$suite: make deps installed no kernel image into /boot" 0 "$boot"
+# (The build chroot may hold the suite's kernel already: trixie's headers
+# recommend it.)
+tap_is "$suite: make deps left /boot as it was" "$boot_before" "$(ls "$work/root/boot")"
 
 in_chroot "$work/root" sh -c 'cd /src/mtty && make' >"$logs/make.log" 2>&1
 rc=$?
