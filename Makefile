@@ -47,7 +47,7 @@ TEST_STAGES := unit fuzzmodel callout client fuzzhost libvirt-xml lint matrix \
 # walkthrough on Debian 13, `make deps` + `make` on a fresh Debian 13 host
 # (a chroot), and the 1,000,000-op run on the debug kernel (whose build
 # alone takes 20-50 minutes when it is not cached).
-FULL_STAGES := $(TEST_STAGES) libvirt:trixie demo:trixie hostdeps:trixie debug
+FULL_STAGES := $(TEST_STAGES) --subtotal=test libvirt:trixie demo:trixie hostdeps:trixie debug
 
 # Everything, on a fresh Debian machine too: installs what it needs first.
 ## make deps, then every stage; ends with "N passed, N failed"

@@ -49,6 +49,15 @@ stage_cmd() {
 }
 
 for stage in "$@"; do
+	# --subtotal=LABEL: the counts so far, as "LABEL: N passed, N failed"
+	# (make test-full prints make test's own closing line this way).
+	case $stage in
+	--subtotal=*)
+		echo "=== ${stage#--subtotal=}: the stages above"
+		echo "${stage#--subtotal=}: $total_pass passed, $total_fail failed"
+		continue
+		;;
+	esac
 	cmd=$(stage_cmd "$stage") || { echo "run-all: unknown stage $stage" >&2; exit 2; }
 	echo "=== $stage: $cmd"
 	out=$(mktemp)
