@@ -113,10 +113,16 @@ bench: tools
 # The walkthrough as a sysadmin does it, in a throwaway full Debian VM:
 # mdevctl define --auto, virsh attach-device, the guest's lspci and dmesg
 # view of the card, data echoed through its /dev/ttyS1.
+# The demo boots a system of the host's own release when it is one of the
+# supported suites, else the first; DEMO_SUITE=trixie (or bookworm) tells
+# it another.
+HOST_SUITE := $(shell sed -n 's/^VERSION_CODENAME=//p' /etc/os-release 2>/dev/null)
+DEMO_SUITE ?= $(or $(filter $(HOST_SUITE),$(SUITES)),$(firstword $(SUITES)))
+
 ## mdevctl + virsh walkthrough in a throwaway Debian VM (guest echoes on ttyS1)
 demo: deps
-	$(MAKE) all
-	sh tests/libvirt/run.sh --demo
+	$(MAKE) tools
+	env MTTY_SUITE=$(DEMO_SUITE) sh tests/libvirt/run.sh --demo
 
 # Steps 1 to 8 of the kernel's mtty sample walkthrough by hand (sysfs, bare
 # QEMU), in the
