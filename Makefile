@@ -43,11 +43,13 @@ TEST_STAGES := unit fuzzmodel callout client fuzzhost libvirt-xml lint matrix \
 	$(addprefix vm:,$(SUITES)) reliability reliability:trixie \
 	rootfs rootfs:trixie libvirt demo
 
-# What does not fit beside them in an hour: the libvirt guest and the
-# walkthrough on Debian 13, `make deps` + `make` on a fresh Debian 13 host
-# (a chroot), and the 1,000,000-op run on the debug kernel (whose build
-# alone takes 20-50 minutes when it is not cached).
-FULL_STAGES := $(TEST_STAGES) --subtotal=test libvirt:trixie demo:trixie hostdeps:trixie debug
+# What does not fit beside them in an hour: `make deps` + `make` on a
+# fresh Debian 13 host (a chroot), and the 1,000,000-op run on the debug
+# kernel (whose build alone takes 20-50 minutes when it is not cached).
+# The libvirt tier and the walkthrough on Debian 13 (libvirt:trixie,
+# demo:trixie) are not in it yet: their nested guest has not been seen to
+# come up there.
+FULL_STAGES := $(TEST_STAGES) --subtotal=test hostdeps:trixie debug
 
 # Everything, on a fresh Debian machine too: installs what it needs first.
 ## make deps, then every stage; ends with "N passed, N failed"
@@ -56,7 +58,7 @@ test: deps tools
 
 # `make test` and the tiers too long for it: the 1,000,000-op fuzz and
 # stress run on the debug kernel (which it builds first when not cached).
-## make test plus Debian 13 libvirt, demo and make deps, and the debug-kernel run
+## make test plus make deps on Debian 13 and the debug-kernel run
 test-full: deps tools
 	sh tests/run-all.sh $(FULL_STAGES)
 

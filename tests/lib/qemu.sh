@@ -8,6 +8,12 @@
 #                              after SECONDS; ARGS add memory, CPUs, kernel,
 #                              initramfs, command line, disks and serial ports
 #
+# QEMU_TCG_THREAD=multi gives each vCPU a host thread of its own: the libvirt
+# tier, whose full system runs a nested TCG guest beside libvirtd, needs
+# both host cores (on one, a Debian 13 system's nested guest had not come
+# up after 20 minutes with a kernel build beside it); everything else runs
+# single-threaded, for the reason below.
+#
 # thread=single runs every vCPU in one host thread.  With multi-threaded
 # TCG, a 6.12 guest booting on 2 vCPUs died now and then with "Oops: int3"
 # in sched_clock_cpu while the kernel patched a static key ("sched_clock:
@@ -22,6 +28,7 @@
 qemu_tcg() {
 	_limit=$1
 	shift
-	timeout -k 10 "$_limit" qemu-system-x86_64 -accel tcg,thread=single -M pc \
+	timeout -k 10 "$_limit" qemu-system-x86_64 \
+		-accel "tcg,thread=${QEMU_TCG_THREAD:-single}" -M pc \
 		-nodefaults -no-reboot "$@"
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# libvirt tests on a full Debian 12 system with libvirtd (issue 4).
+# libvirt tests on a full Debian system with libvirtd.
 #
 #   run.sh [--stages "1 2"] [--keep] [--verbose] [--timeout SECONDS]
 #   run.sh --demo                      (what `make demo` runs)
@@ -34,6 +34,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 # shellcheck source=tests/lib/fullvm-host.sh
 . "$root/tests/lib/fullvm-host.sh"
+# A nested TCG guest beside libvirtd: one host thread per vCPU
+# (tests/lib/qemu.sh).
+QEMU_TCG_THREAD=multi
+export QEMU_TCG_THREAD
 fullvm_init "$root" libvirt mtty-libvirt-test mtty_libvirt_stage
 stages="1 2"
 timeout=3000
