@@ -40,18 +40,12 @@ diag() {
 
 # check "description" command...: ok if the command succeeds.
 check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+	tap_check "$@"
 }
 
 # check_eq "description" expected actual
 check_eq() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1 (expected '$2', got '$3')"
-	fi
+	tap_is "$@"
 }
 
 # Write a value to a sysfs file. Returns the write's status; the shell's
