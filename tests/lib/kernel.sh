@@ -202,8 +202,8 @@ suite_module() {
 	target=${2:-modules}
 	out=$root/build/$1
 	mkdir -p "$out"
-	# One build per suite at a time: parallel tiers share the chroot's
-	# build directory and build/SUITE.
+	# One build per chroot at a time: parallel tiers, and work trees of
+	# the same repository, share the chroot's build directory.
 	(
 		flock 9
 		# Kept between runs: kbuild rebuilds what changed, conftest.sh
@@ -225,7 +225,7 @@ suite_module() {
 		cp "$ch/root/mtty/conftest.log" "$out/conftest.log" 2>/dev/null || true
 		cp "$ch/root/mtty/mtty_config.h" "$out/mtty_config.h"
 		echo "$kver" >"$out/kver"
-	) 9>"$out/.lock" || return 1
+	) 9>"$ch.lock" || return 1
 	echo "$out/mtty.ko"
 }
 
