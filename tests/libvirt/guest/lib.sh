@@ -65,7 +65,20 @@ guest_waited() {
 	else
 		not_ok "$5 within $3 s (waited for /$2/)"
 		glog | tail -n 20 | notes
+		domain_state | notes
 	fi
+}
+
+# domain_state: what a guest that printed nothing was doing: the domain's
+# state, its QEMU process (elapsed and CPU time), the console file, and
+# the end of the log libvirt keeps of that QEMU (its command line, its
+# errors).
+domain_state() {
+	echo "domstate: $(virsh domstate "$DOMAIN" 2>&1)"
+	pid=$(cat "/run/libvirt/qemu/$DOMAIN.pid" 2>/dev/null)
+	[ -z "$pid" ] || ps -o pid=,etime=,time=,stat=,args= -p "$pid" | cut -c1-300
+	ls -l "$GLOG" 2>&1
+	tail -n 15 "/var/log/libvirt/qemu/$DOMAIN.log" 2>&1 | cut -c1-600
 }
 
 # guest_report PREFIX: turn the guest's lines since $GSEEN into results
