@@ -207,23 +207,26 @@ suite_module() {
 	(
 		flock 9
 		# Kept between runs: kbuild rebuilds what changed, conftest.sh
-		# reuses its answers.  Sources only: whatever a host build left
-		# in kernel/ stays out.
-		mkdir -p "$ch/root/mtty"
+		# reuses its answers.  One directory per source tree: tar keeps
+		# the sources' times, so objects built from another work tree's
+		# newer files would look up to date.  Sources only: whatever a
+		# host build left in kernel/ stays out.
+		bdir=/root/mtty-$(printf '%s' "$root" | sha256sum | cut -c1-12)
+		mkdir -p "$ch$bdir"
 		(cd "$root/kernel" && tar -cf - --exclude='*.o' --exclude='*.ko' \
 			--exclude='.*.cmd' --exclude='*.mod*' --exclude=mtty_config.h \
 			--exclude='*.symvers' --exclude='*.order' --exclude=conftest.log .) |
-			tar -C "$ch/root/mtty" -xf -
-		if ! in_chroot "$ch" make -C /root/mtty KVER="$kver" \
+			tar -C "$ch$bdir" -xf -
+		if ! in_chroot "$ch" make -C "$bdir" KVER="$kver" \
 			KDIR="/usr/src/linux-headers-$kver" "$target" >"$out/$target.log" 2>&1; then
 			echo "suite_module: make $target for $1 ($kver) failed (log: $out/$target.log)" >&2
 			tail -n 15 "$out/$target.log" >&2
 			exit 1
 		fi
-		cp "$ch/root/mtty/mtty.ko" "$out/mtty.ko.tmp"
+		cp "$ch$bdir/mtty.ko" "$out/mtty.ko.tmp"
 		mv "$out/mtty.ko.tmp" "$out/mtty.ko"
-		cp "$ch/root/mtty/conftest.log" "$out/conftest.log" 2>/dev/null || true
-		cp "$ch/root/mtty/mtty_config.h" "$out/mtty_config.h"
+		cp "$ch$bdir/conftest.log" "$out/conftest.log" 2>/dev/null || true
+		cp "$ch$bdir/mtty_config.h" "$out/mtty_config.h"
 		echo "$kver" >"$out/kver"
 	) 9>"$ch.lock" || return 1
 	echo "$out/mtty.ko"
