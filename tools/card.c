@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The mtty card as mtty-client sees it: a vfio-pci device whose non-empty
- * BARs are 16550A UARTs, plus register and config-space accessors that turn
- * I/O errors into FAIL lines so that checks can stay short.
+ * The mtty card as mtty-client and the VFIO conformance test see it: a
+ * vfio-pci device whose non-empty BARs are 16550A UARTs, plus register and
+ * config-space accessors that turn I/O errors into failed checks so that
+ * checks can stay short.
  */
-#include "client.h"
+#include "card.h"
 
+#include <errno.h>	/* program_invocation_short_name */
 #include <stdio.h>
 
 #include <linux/pci_regs.h>
@@ -18,6 +20,8 @@
 
 int card_open(struct mtty_card *card, const char *uuid)
 {
+	const char *prog = program_invocation_short_name;
+
 	*card = (struct mtty_card){ .nr_ports = 0 };
 	if (vfio_mdev_open(&card->dev, uuid))
 		return -1;
@@ -26,8 +30,8 @@ int card_open(struct mtty_card *card, const char *uuid)
 	/* Region and irq indexes below only mean something for vfio-pci. */
 	if (!(card->info.flags & VFIO_DEVICE_FLAGS_PCI) ||
 	    card->info.num_regions <= VFIO_PCI_CONFIG_REGION_INDEX) {
-		fprintf(stderr, "mtty-client: %s: not a vfio-pci device "
-			"(flags 0x%x, %u regions)\n", card->dev.uuid,
+		fprintf(stderr, "%s: %s: not a vfio-pci device "
+			"(flags 0x%x, %u regions)\n", prog, card->dev.uuid,
 			card->info.flags, card->info.num_regions);
 		goto fail;
 	}
@@ -63,8 +67,8 @@ static int find_ports(struct mtty_card *card)
 		card->nr_ports++;
 	}
 	if (!card->nr_ports) {
-		fprintf(stderr, "mtty-client: %s: no BAR, hence no UART\n",
-			card->dev.uuid);
+		fprintf(stderr, "%s: %s: no BAR, hence no UART\n",
+			program_invocation_short_name, card->dev.uuid);
 		return -1;
 	}
 	return 0;
@@ -150,4 +154,22 @@ unsigned int port_drain(const struct mtty_port *port)
 		n++;
 	}
 	return n;
+}
+
+void check_reg(const struct mtty_port *port, unsigned int reg, uint8_t want,
+	       const char *what)
+{
+	uint8_t got = port_in(port, reg);
+
+	check(got == want, "%s: %s (got 0x%02x, want 0x%02x)", port->name,
+	      what, got, want);
+}
+
+void check_lsr(const struct mtty_port *port, uint8_t mask, uint8_t want,
+	       const char *what)
+{
+	uint8_t lsr = port_in(port, UART_LSR);
+
+	check((lsr & mask) == want, "%s: %s (LSR 0x%02x)", port->name, what,
+	      lsr);
 }

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # What a VFIO user (QEMU) sees through the device file: regions, PCI
-# config space, the UARTs' loopback, interrupts, reset and error paths,
-# exercised by tools/mtty-client on the mtty-2 and the mtty-1 of case 20.
+# config space and the UARTs' loopback through tools/mtty-client, and
+# interrupts, reset
+# and error paths through the VFIO conformance test tests/vfio
+# (mtty-vfio-test), on the mtty-2 and the mtty-1 of case 20.
 # suites: driver all
 
 # shellcheck source=lib.sh
@@ -109,8 +111,8 @@ for pair in "2 $UUID2" "1 $UUID1"; do
 	fi
 
 	client_check "mtty-$t loopback" "$u" loopback
-	client_check "mtty-$t irq intx" "$u" irq intx
-	client_check "mtty-$t irq msi" "$u" irq msi
-	client_check "mtty-$t reset" "$u" reset
-	client_check "mtty-$t badargs" "$u" badargs
+	vfio_check "mtty-$t irq intx" "$u" irq-intx
+	vfio_check "mtty-$t irq msi" "$u" irq-msi
+	vfio_check "mtty-$t reset" "$u" reset
+	vfio_check "mtty-$t badargs" "$u" badargs
 done
