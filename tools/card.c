@@ -7,8 +7,9 @@
  */
 #include "card.h"
 
-#include <errno.h>	/* program_invocation_short_name */
+#include <errno.h>	/* errno, program_invocation_short_name */
 #include <stdio.h>
+#include <string.h>
 
 #include <linux/pci_regs.h>
 #include <linux/serial_reg.h>
@@ -18,11 +19,38 @@
 #define BITS_PER_BYTE		8
 #define BYTE_MASK		0xff
 
+/* The prefix of the type links mdev gives mtty's types ("mtty-2"). */
+#define MTTY_TYPE_PREFIX	"mtty-"
+#define MTTY_DRIVER		"mtty"
+
+bool card_is_mtty(const struct vfio_mdev_identity *id)
+{
+	return !strncmp(id->type, MTTY_TYPE_PREFIX, strlen(MTTY_TYPE_PREFIX)) &&
+	       (!id->driver[0] || !strcmp(id->driver, MTTY_DRIVER));
+}
+
 int card_open(struct mtty_card *card, const char *uuid)
 {
 	const char *prog = program_invocation_short_name;
+	struct vfio_mdev_identity id;
 
 	*card = (struct mtty_card){ .nr_ports = 0 };
+	/*
+	 * Opening resets the device (mtty resets on every open, as vfio-pci
+	 * does for real functions): look before touching anything that is
+	 * not an mtty.
+	 */
+	if (vfio_mdev_identify(VFIO_MDEV_SYSFS_DIR, uuid, &id))
+		return -1;
+	if (!card_is_mtty(&id)) {
+		fprintf(stderr, "%s: %s is not an mtty device: its mdev type is "
+			"%s, its driver %s; refusing to open (and so reset) it\n",
+			prog, uuid, id.type, id.driver[0] ? id.driver : "(none)");
+		errno = ENODEV;
+		return -1;
+	}
+	fprintf(stderr, "%s: resetting %s (opening an mtty device resets it)\n",
+		prog, uuid);
 	if (vfio_mdev_open(&card->dev, uuid))
 		return -1;
 	if (vfio_mdev_device_info(&card->dev, &card->info))

@@ -71,7 +71,18 @@ struct mtty_card {
 	unsigned int nr_ports;
 };
 
-/* Open the mdev and read its device info; it must be a vfio-pci device. */
+/*
+ * Is @id an mtty device?  Its mdev type is "mtty-N" and, when bound, its
+ * driver is "mtty" (the mdev driver registered by mtty.ko).
+ */
+bool card_is_mtty(const struct vfio_mdev_identity *id);
+
+/*
+ * Open the mdev @uuid (as vfio_mdev_uuid_parse() leaves it) and read its
+ * device info; it must be a vfio-pci device.  Opening resets an mtty, so
+ * any other mdev is refused before it is opened, and the reset is
+ * announced on stderr before it happens.
+ */
 int card_open(struct mtty_card *card, const char *uuid);
 void card_close(struct mtty_card *card);
 

@@ -48,3 +48,32 @@ expect_tap() {
 	rc=$?
 	tap_verdict "$et_want" "$et_pattern" "$et_name $*"
 }
+
+# fake_mdev BUS UUID TYPE [DRIVER]: in BUS, a stand-in for /sys/bus, an
+# mdev UUID with the mdev_type (and driver) links sysfs gives one.
+fake_mdev() {
+	fm_dir=$1/mdev/devices/$2
+	mkdir -p "$fm_dir" &&
+		ln -s "../../../../devices/virtual/x/x/mdev_supported_types/$3" \
+			"$fm_dir/mdev_type" &&
+		if [ -n "${4:-}" ]; then
+			ln -s "../../../../bus/mdev/drivers/$4" "$fm_dir/driver"
+		fi
+}
+
+# can_fake_bus: can this user make a mount namespace of its own in which
+# another directory stands for /sys/bus (unprivileged user namespaces)?
+can_fake_bus() {
+	unshare -rm sh -c 'mount --bind /tmp /sys/bus' >/dev/null 2>&1
+}
+
+# run_on_fake_bus BUS COMMAND...: run COMMAND (under valgrind when it is
+# installed) in a mount namespace of its own in which BUS is /sys/bus, so
+# that a tool sees the fake mdevs of fake_mdev.
+run_on_fake_bus() {
+	rf_bus=$1
+	shift
+	# shellcheck disable=SC2016,SC2086 # $0 and $@ are the inner shell's
+	unshare -rm sh -c 'mount --bind "$0" /sys/bus || exit 125; exec "$@"' \
+		"$rf_bus" $VALGRIND "$@"
+}

@@ -7,7 +7,8 @@
  * own, tests/vfio/mtty-vfio-test.
  *
  * Everything is validated before the device is opened, so that a typo never
- * touches (or resets, as opening does) a device.
+ * touches (or resets, as opening does) a device; card_open() refuses any
+ * mdev that is not an mtty and says that it resets the one it opens.
  */
 #include "client.h"
 
@@ -56,14 +57,19 @@ static void usage(FILE *out)
 		"usage: mtty-client UUID COMMAND [ARGS]\n"
 		"\n"
 		"Open the mtty mediated device UUID through VFIO and run COMMAND:\n"
-		"  info          device flags, regions and irqs, one per line\n"
-		"  config        config space dump in lspci -xxx format\n"
-		"  loopback      UART data path, overrun, scratch, divisor latch:\n"
-		"                \"ok N - ...\" or \"not ok N - ...\" per check\n"
-		"  hold SECONDS  keep the device open until a removal request\n"
-		"                (prints \"request received\") or the timeout\n"
+		"  info          [resets] device flags, regions and irqs, one per line\n"
+		"  config        [resets] config space dump in lspci -xxx format\n"
+		"  loopback      [resets] UART data path, overrun, scratch, divisor\n"
+		"                latch: \"ok N - ...\" or \"not ok N - ...\" per check\n"
+		"  hold SECONDS  [resets] keep the device open until a removal\n"
+		"                request (prints \"request received\") or the timeout\n"
 		"\n"
-		"Exit status: 0 success, 1 failure, 2 usage error,\n"
+		"[resets]: opening an idle mtty device resets it, so every command\n"
+		"does; it says so on stderr first (\"resetting UUID\").  A device a\n"
+		"VM holds is not reset: mtty resets on the first open only, and the\n"
+		"busy VFIO group makes the open fail.  Any mdev that is not an mtty\n"
+		"is refused before it is opened.\n"
+		"Exit status: 0 success, 1 failure or refusal, 2 usage error,\n"
 		"3 hold timeout.  SECONDS is a decimal number up to %d.\n"
 		"The VFIO conformance checks (interrupts, reset, bad arguments) are\n"
 		"the test program tests/vfio/mtty-vfio-test of the source tree.\n",

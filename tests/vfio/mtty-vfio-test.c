@@ -54,7 +54,7 @@ static void usage(FILE *out)
 	fputs("\n"
 	      "Every CHECK resets the device: each opens it afresh (mtty resets\n"
 	      "a device on every open) and \"reset\" also issues\n"
-	      "VFIO_DEVICE_RESET.\n"
+	      "VFIO_DEVICE_RESET.  Devices that are not mtty's are refused.\n"
 	      "Output is TAP: \"ok N - ...\" or \"not ok N - ...\" per check,\n"
 	      "then \"1..N\" and \"# N passed, N failed\".\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error.\n", out);
