@@ -14,8 +14,10 @@ all: kernel tools
 kernel:
 	$(MAKE) -C kernel
 
+# The client, and the VFIO conformance test the VM tiers run (not installed).
 tools:
 	$(MAKE) -C tools
+	$(MAKE) -C tests/vfio
 
 # Install what the build, the tests and the demo need (Debian 12, as root).
 ## install what the build and the tests need (apt, root; Debian 12 or 13)
@@ -28,7 +30,7 @@ deps:
 # XML and static analysis.
 ## host-side checks: unit tests, libFuzzer run, callout, tools, XML, lint
 check: all
-	sh tests/run-all.sh unit fuzzmodel callout client fuzzhost libvirt-xml lint
+	sh tests/run-all.sh unit fuzzmodel callout client vfiohost fuzzhost libvirt-xml lint
 
 # The kernels of the supported Debian suites (tests/lib/suites.list).
 SUITES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/lib/suites.list)
@@ -39,7 +41,7 @@ SUITES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/lib/suites.list)
 # cached) and 6.12, the reboot tests on full Debian 12 and 13 systems, a
 # libvirt guest on Debian 12, and `make demo`'s walkthrough (so that it
 # cannot rot).  About 45 minutes on 2 cores with warm caches.
-TEST_STAGES := unit fuzzmodel callout client fuzzhost libvirt-xml lint matrix \
+TEST_STAGES := unit fuzzmodel callout client vfiohost fuzzhost libvirt-xml lint matrix \
 	$(addprefix vm:,$(SUITES)) reliability reliability:trixie \
 	rootfs rootfs:trixie libvirt demo
 
@@ -138,6 +140,7 @@ demo-sysfs: deps
 clean:
 	$(MAKE) -C kernel clean
 	$(MAKE) -C tools clean
+	$(MAKE) -C tests/vfio clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tools/bench clean
 	$(MAKE) -C tools/fuzz clean

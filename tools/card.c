@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The mtty card as mtty-client sees it: a vfio-pci device whose non-empty
- * BARs are 16550A UARTs, plus register and config-space accessors that turn
- * I/O errors into FAIL lines so that checks can stay short.
+ * The mtty card as mtty-client and the VFIO conformance test see it: a
+ * vfio-pci device whose non-empty BARs are 16550A UARTs, plus register and
+ * config-space accessors that turn I/O errors into failed checks so that
+ * checks can stay short.
  */
-#include "client.h"
+#include "card.h"
 
+#include <errno.h>	/* errno, program_invocation_short_name */
 #include <stdio.h>
+#include <string.h>
 
 #include <linux/pci_regs.h>
 #include <linux/serial_reg.h>
@@ -16,9 +19,38 @@
 #define BITS_PER_BYTE		8
 #define BYTE_MASK		0xff
 
+/* The prefix of the type links mdev gives mtty's types ("mtty-2"). */
+#define MTTY_TYPE_PREFIX	"mtty-"
+#define MTTY_DRIVER		"mtty"
+
+bool card_is_mtty(const struct vfio_mdev_identity *id)
+{
+	return !strncmp(id->type, MTTY_TYPE_PREFIX, strlen(MTTY_TYPE_PREFIX)) &&
+	       (!id->driver[0] || !strcmp(id->driver, MTTY_DRIVER));
+}
+
 int card_open(struct mtty_card *card, const char *uuid)
 {
+	const char *prog = program_invocation_short_name;
+	struct vfio_mdev_identity id;
+
 	*card = (struct mtty_card){ .nr_ports = 0 };
+	/*
+	 * Opening resets the device (mtty resets on every open, as vfio-pci
+	 * does for real functions): look before touching anything that is
+	 * not an mtty.
+	 */
+	if (vfio_mdev_identify(VFIO_MDEV_SYSFS_DIR, uuid, &id))
+		return -1;
+	if (!card_is_mtty(&id)) {
+		fprintf(stderr, "%s: %s is not an mtty device: its mdev type is "
+			"%s, its driver %s; refusing to open (and so reset) it\n",
+			prog, uuid, id.type, id.driver[0] ? id.driver : "(none)");
+		errno = ENODEV;
+		return -1;
+	}
+	fprintf(stderr, "%s: resetting %s (opening an mtty device resets it)\n",
+		prog, uuid);
 	if (vfio_mdev_open(&card->dev, uuid))
 		return -1;
 	if (vfio_mdev_device_info(&card->dev, &card->info))
@@ -26,8 +58,8 @@ int card_open(struct mtty_card *card, const char *uuid)
 	/* Region and irq indexes below only mean something for vfio-pci. */
 	if (!(card->info.flags & VFIO_DEVICE_FLAGS_PCI) ||
 	    card->info.num_regions <= VFIO_PCI_CONFIG_REGION_INDEX) {
-		fprintf(stderr, "mtty-client: %s: not a vfio-pci device "
-			"(flags 0x%x, %u regions)\n", card->dev.uuid,
+		fprintf(stderr, "%s: %s: not a vfio-pci device "
+			"(flags 0x%x, %u regions)\n", prog, card->dev.uuid,
 			card->info.flags, card->info.num_regions);
 		goto fail;
 	}
@@ -63,8 +95,8 @@ static int find_ports(struct mtty_card *card)
 		card->nr_ports++;
 	}
 	if (!card->nr_ports) {
-		fprintf(stderr, "mtty-client: %s: no BAR, hence no UART\n",
-			card->dev.uuid);
+		fprintf(stderr, "%s: %s: no BAR, hence no UART\n",
+			program_invocation_short_name, card->dev.uuid);
 		return -1;
 	}
 	return 0;
@@ -150,4 +182,22 @@ unsigned int port_drain(const struct mtty_port *port)
 		n++;
 	}
 	return n;
+}
+
+void check_reg(const struct mtty_port *port, unsigned int reg, uint8_t want,
+	       const char *what)
+{
+	uint8_t got = port_in(port, reg);
+
+	check(got == want, "%s: %s (got 0x%02x, want 0x%02x)", port->name,
+	      what, got, want);
+}
+
+void check_lsr(const struct mtty_port *port, uint8_t mask, uint8_t want,
+	       const char *what)
+{
+	uint8_t lsr = port_in(port, UART_LSR);
+
+	check((lsr & mask) == want, "%s: %s (LSR 0x%02x)", port->name, what,
+	      lsr);
 }

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * UART behaviour seen through the BARs: "loopback" (data path, overrun,
- * scratch, divisor latch, port isolation) and "reset" (VFIO_DEVICE_RESET
- * returns the UARTs to their power-on state).
+ * "loopback": the UART data path seen through the BARs (data path, overrun,
+ * scratch, divisor latch, port isolation), the admin's check that a card
+ * works.
  */
 #include "client.h"
 
-#include <stdio.h>
-
-#include <linux/pci_regs.h>
 #include <linux/serial_reg.h>
 
 #define BITS_PER_BYTE		8
@@ -20,8 +17,6 @@
 #define DIVISOR_A		0x1234
 #define DIVISOR_B		0x0003	/* 38400 baud at 1.8432 MHz */
 #define DLAB_THR_BYTE		0x3c
-
-#define LSR_IDLE		(UART_LSR_THRE | UART_LSR_TEMT)
 
 /*
  * Distinct bytes for a port and round: consecutive values, and a different
@@ -65,24 +60,6 @@ static void check_receive(const struct mtty_port *port, const uint8_t *want,
 		      first, first_got, want[first]);
 	else
 		check(true, "%s: %s: %u bytes intact", port->name, what, len);
-}
-
-static void check_lsr(const struct mtty_port *port, uint8_t mask,
-		      uint8_t want, const char *what)
-{
-	uint8_t lsr = port_in(port, UART_LSR);
-
-	check((lsr & mask) == want, "%s: %s (LSR 0x%02x)", port->name, what,
-	      lsr);
-}
-
-static void check_reg(const struct mtty_port *port, unsigned int reg,
-		      uint8_t want, const char *what)
-{
-	uint8_t got = port_in(port, reg);
-
-	check(got == want, "%s: %s (got 0x%02x, want 0x%02x)", port->name,
-	      what, got, want);
 }
 
 /* Loading the latch needs DLAB; reading it back too. */
@@ -181,61 +158,5 @@ int cmd_loopback(struct mtty_card *card, const struct client_opts *opts)
 		return CLIENT_EXIT_FAIL;
 	for (i = 0; i < card->nr_ports; i++)
 		test_port(card, i);
-	return check_summary();
-}
-
-/*
- * An interrupt cause to leave enabled across the reset: line status fires
- * only on errors, so this raises no interrupt while no eventfd is set.
- */
-#define RESET_IER		UART_IER_RLSI
-
-int cmd_reset(struct mtty_card *card, const struct client_opts *opts)
-{
-	unsigned int i;
-	uint16_t status;
-	int rc;
-
-	(void)opts;
-	if (card_start(card))
-		return CLIENT_EXIT_FAIL;
-	check(card->info.flags & VFIO_DEVICE_FLAGS_RESET,
-	      "device advertises VFIO_DEVICE_FLAGS_RESET");
-
-	/* Leave state in every register that reset must clear. */
-	for (i = 0; i < card->nr_ports; i++) {
-		const struct mtty_port *port = &card->port[i];
-
-		port_init(port);
-		port_out(port, UART_SCR, SCRATCH_A);
-		port_out(port, UART_IER, RESET_IER);
-		port_out(port, UART_TX, SCRATCH_B);
-		check_reg(port, UART_SCR, SCRATCH_A, "SCR set before reset");
-		check_reg(port, UART_IER, RESET_IER, "IER set before reset");
-		check_lsr(port, UART_LSR_DR, UART_LSR_DR,
-			  "FIFO holds data before reset");
-	}
-
-	rc = vfio_mdev_reset(&card->dev);
-	check(rc == 0, "VFIO_DEVICE_RESET succeeds");
-	/* A reset may clear PCI_COMMAND, as a real one would: re-enable. */
-	if (card_start(card))
-		return CLIENT_EXIT_FAIL;
-
-	for (i = 0; i < card->nr_ports; i++) {
-		const struct mtty_port *port = &card->port[i];
-
-		check_reg(port, UART_SCR, 0, "SCR back to 0 after reset");
-		check_reg(port, UART_IER, 0, "IER back to 0 after reset");
-		check_reg(port, UART_LCR, 0, "LCR back to 0 after reset");
-		check_reg(port, UART_MCR, 0, "MCR back to 0 after reset");
-		check_reg(port, UART_IIR, UART_IIR_NO_INT,
-			  "IIR shows no interrupt and no FIFOs after reset");
-		check_lsr(port, UART_LSR_DR | UART_LSR_OE | LSR_IDLE, LSR_IDLE,
-			  "FIFO empty and transmitter idle after reset");
-	}
-	status = config_in16(card, PCI_STATUS);
-	check(!(status & PCI_STATUS_INTERRUPT),
-	      "PCI_STATUS_INTERRUPT clear after reset (status 0x%04x)", status);
 	return check_summary();
 }

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mtty-client: exercise an mtty mediated device from user space, without a
- * VM, through VFIO.  This file parses the command line and dispatches; each
- * command lives in a cmd_*.c file.
+ * mtty-client: the admin's look at an mtty mediated device from user space,
+ * without a VM, through VFIO.  This file parses the command line and
+ * dispatches; each command lives in a cmd_*.c file.  The VFIO conformance
+ * checks (interrupts, reset, bad arguments) are a test program of their
+ * own, tests/vfio/mtty-vfio-test.
  *
  * Everything is validated before the device is opened, so that a typo never
- * touches (or resets, as opening does) a device.
+ * touches (or resets, as opening does) a device; card_open() refuses any
+ * mdev that is not an mtty and says that it resets the one it opens.
  */
 #include "client.h"
 
@@ -21,17 +24,6 @@ struct command {
 	parse_fn parse;		/* NULL for commands without an argument */
 	cmd_fn run;
 };
-
-static int parse_irq(const char *arg, struct client_opts *opts)
-{
-	if (!strcmp(arg, "intx"))
-		opts->irq_index = VFIO_PCI_INTX_IRQ_INDEX;
-	else if (!strcmp(arg, "msi"))
-		opts->irq_index = VFIO_PCI_MSI_IRQ_INDEX;
-	else
-		return -1;
-	return 0;
-}
 
 /* Plain decimal digits only: no sign, no spaces, no "1e3". */
 static int parse_seconds(const char *arg, struct client_opts *opts)
@@ -56,10 +48,7 @@ static const struct command commands[] = {
 	{ "info", NULL, cmd_info },
 	{ "config", NULL, cmd_config },
 	{ "loopback", NULL, cmd_loopback },
-	{ "irq", parse_irq, cmd_irq },
-	{ "reset", NULL, cmd_reset },
 	{ "hold", parse_seconds, cmd_hold },
-	{ "badargs", NULL, cmd_badargs },
 };
 
 static void usage(FILE *out)
@@ -68,18 +57,23 @@ static void usage(FILE *out)
 		"usage: mtty-client UUID COMMAND [ARGS]\n"
 		"\n"
 		"Open the mtty mediated device UUID through VFIO and run COMMAND:\n"
-		"  info          device flags, regions and irqs, one per line\n"
-		"  config        config space dump in lspci -xxx format\n"
-		"  loopback      UART data path, overrun, scratch, divisor latch\n"
-		"  irq intx|msi  interrupt delivery through an eventfd\n"
-		"  reset         VFIO_DEVICE_RESET returns the UARTs to reset state\n"
-		"  hold SECONDS  keep the device open until a removal request\n"
-		"                (prints \"request received\") or the timeout\n"
-		"  badargs       malformed ioctl arguments and accesses must fail\n"
+		"  info          [resets] device flags, regions and irqs, one per line\n"
+		"  config        [resets] config space dump in lspci -xxx format\n"
+		"  loopback      [resets] UART data path, overrun, scratch, divisor\n"
+		"                latch: \"ok N - ...\" or \"not ok N - ...\" per check\n"
+		"  hold SECONDS  [resets] keep the device open until a removal\n"
+		"                request (prints \"request received\") or the timeout\n"
 		"\n"
-		"Checks print one \"ok - ...\" or \"FAIL - ...\" line each.\n"
-		"Exit status: 0 success, 1 failure, 2 usage error, 3 hold timeout.\n"
-		"SECONDS is a decimal number up to %d.\n", HOLD_MAX_SECONDS);
+		"[resets]: opening an idle mtty device resets it, so every command\n"
+		"does; it says so on stderr first (\"resetting UUID\").  A device a\n"
+		"VM holds is not reset: mtty resets on the first open only, and the\n"
+		"busy VFIO group makes the open fail.  Any mdev that is not an mtty\n"
+		"is refused before it is opened.\n"
+		"Exit status: 0 success, 1 failure or refusal, 2 usage error,\n"
+		"3 hold timeout.  SECONDS is a decimal number up to %d.\n"
+		"The VFIO conformance checks (interrupts, reset, bad arguments) are\n"
+		"the test program tests/vfio/mtty-vfio-test of the source tree.\n",
+		HOLD_MAX_SECONDS);
 }
 
 __attribute__((format(printf, 1, 2)))
@@ -109,7 +103,7 @@ static const struct command *find_command(const char *name)
 int main(int argc, char **argv)
 {
 	char uuid[VFIO_MDEV_UUID_LEN + 1];
-	struct client_opts opts = { .irq_index = 0, .seconds = 0 };
+	struct client_opts opts = { .seconds = 0 };
 	const struct command *cmd;
 	struct mtty_card card;
 	int nr_args, status;

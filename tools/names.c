@@ -3,7 +3,7 @@
  * Names of the fixed vfio-pci region and irq indexes, for output that a
  * person can read and a script can match.
  */
-#include "client.h"
+#include "card.h"
 
 #include <inttypes.h>
 #include <stdio.h>

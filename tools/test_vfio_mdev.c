@@ -3,14 +3,17 @@
  * Host-side tests of the parts of vfio_mdev.c that need no VFIO device:
  * UUID parsing, open failures, region accessors (pointed at a plain file,
  * since they are only pread/pwrite at an offset), SET_IRQS argument memory
- * and eventfd waits.  Run by "make check", under valgrind when present.
+ * eventfd waits, and what an mdev is (its sysfs links, in a fake tree) with
+ * card_is_mtty()'s verdict.  Run by "make check", under valgrind when present.
  */
-#include "client.h"
+#include "card.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -128,11 +131,98 @@ static void test_eventfd(void)
 	close(fd);
 }
 
+/* A fake mdev directory @root/@uuid with the links sysfs would have. */
+static int fake_mdev(const char *root, const char *uuid, const char *type,
+		     const char *driver)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", root, uuid);
+	if (mkdir(path, 0700))
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s/mdev_type", root, uuid);
+	snprintf(target, sizeof(target),
+		 "../../../devices/virtual/x/x/mdev_supported_types/%s", type);
+	if (symlink(target, path))
+		return -1;
+	if (!driver)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s/driver", root, uuid);
+	snprintf(target, sizeof(target), "../../../bus/mdev/drivers/%s",
+		 driver);
+	return symlink(target, path);
+}
+
+static void unfake_mdev(const char *root, const char *uuid)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s/mdev_type", root, uuid);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/%s/driver", root, uuid);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/%s", root, uuid);
+	rmdir(path);
+}
+
+static const struct {
+	const char *uuid, *type, *driver;
+	bool mtty;
+} fakes[] = {
+	{ "00000000-0000-0000-0000-000000000001", "mtty-2", "mtty", true },
+	{ "00000000-0000-0000-0000-000000000002", "mtty-1", NULL, true },
+	{ "00000000-0000-0000-0000-000000000003", "mdpy-1", "mdpy", false },
+	{ "00000000-0000-0000-0000-000000000004", "i915-GVTg_V5_4", "i915",
+	  false },
+	{ "00000000-0000-0000-0000-000000000005", "mtty-2", "vfio_mdev",
+	  false },
+	{ "00000000-0000-0000-0000-000000000006", "xmtty-2", "mtty", false },
+};
+
+#define NR_FAKES	(sizeof(fakes) / sizeof(fakes[0]))
+
+static void test_identify(void)
+{
+	char root[] = "/tmp/test_vfio_mdev.XXXXXX";
+	struct vfio_mdev_identity id;
+	size_t i;
+	int rc;
+
+	if (!mkdtemp(root)) {
+		check(false, "identify: mkdtemp: %s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < NR_FAKES; i++) {
+		if (fake_mdev(root, fakes[i].uuid, fakes[i].type,
+			      fakes[i].driver)) {
+			check(false, "identify: fake %s: %s", fakes[i].type,
+			      strerror(errno));
+			continue;
+		}
+		rc = vfio_mdev_identify(root, fakes[i].uuid, &id);
+		check(rc == 0 && !strcmp(id.type, fakes[i].type) &&
+		      !strcmp(id.driver, fakes[i].driver ? fakes[i].driver : ""),
+		      "identify: type %s, driver %s read from the links",
+		      fakes[i].type, fakes[i].driver ? fakes[i].driver : "none");
+		check(rc == 0 && card_is_mtty(&id) == fakes[i].mtty,
+		      "identify: type %s driver %s %s an mtty", fakes[i].type,
+		      fakes[i].driver ? fakes[i].driver : "none",
+		      fakes[i].mtty ? "is" : "is not");
+		unfake_mdev(root, fakes[i].uuid);
+	}
+	errno = 0;
+	rc = vfio_mdev_identify(root, ABSENT_UUID, &id);
+	check(rc == -1 && errno == ENOENT,
+	      "identify: absent device fails with ENOENT");
+	rmdir(root);
+}
+
 int main(void)
 {
 	test_uuid();
 	test_open_failures();
 	test_region_io();
 	test_eventfd();
+	test_identify();
 	return check_summary();
 }

@@ -23,7 +23,6 @@
 /* Region offsets go up to index << 40: they need a 64-bit off_t. */
 _Static_assert(sizeof(off_t) >= sizeof(int64_t), "off_t must be 64-bit");
 
-#define MDEV_SYSFS_DIR	"/sys/bus/mdev/devices"
 #define VFIO_DEV_DIR	"/dev/vfio"
 #define VFIO_CONTAINER	VFIO_DEV_DIR "/vfio"
 
@@ -88,7 +87,7 @@ malformed:
  */
 static int find_group(struct vfio_mdev *dev)
 {
-	char dir[sizeof(MDEV_SYSFS_DIR "/") + VFIO_MDEV_UUID_LEN];
+	char dir[sizeof(VFIO_MDEV_SYSFS_DIR "/") + VFIO_MDEV_UUID_LEN];
 	char link[sizeof(dir) + sizeof("/iommu_group")];
 	char target[PATH_MAX];
 	const char *base;
@@ -97,7 +96,7 @@ static int find_group(struct vfio_mdev *dev)
 	ssize_t n;
 	long id;
 
-	snprintf(dir, sizeof(dir), MDEV_SYSFS_DIR "/%s", dev->uuid);
+	snprintf(dir, sizeof(dir), VFIO_MDEV_SYSFS_DIR "/%s", dev->uuid);
 	snprintf(link, sizeof(link), "%s/iommu_group", dir);
 	n = readlink(link, target, sizeof(target) - 1);
 	if (n < 0) {
@@ -118,6 +117,57 @@ static int find_group(struct vfio_mdev *dev)
 		return -1;
 	}
 	dev->group_id = (int)id;
+	return 0;
+}
+
+/* Copy the last component of the target of symlink @dir/@name to @out. */
+static int link_base(const char *dir, const char *name, char *out,
+		     size_t size)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	size_t len;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "%s/%s", dir, name);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -1;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	/* A truncated name could pass for another one: refuse it. */
+	len = strlen(base);
+	if (len >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(out, base, len + 1);
+	return 0;
+}
+
+int vfio_mdev_identify(const char *sysfs_dir, const char *uuid,
+		       struct vfio_mdev_identity *id)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	*id = (struct vfio_mdev_identity){ .type = "", .driver = "" };
+	snprintf(dir, sizeof(dir), "%s/%s", sysfs_dir, uuid);
+	if (stat(dir, &st) != 0) {
+		report(NULL, "no such mdev device: %s", dir);
+		return -1;
+	}
+	if (link_base(dir, "mdev_type", id->type, sizeof(id->type))) {
+		report(NULL, "readlink %s/mdev_type", dir);
+		return -1;
+	}
+	/* An mdev whose driver is not (yet) bound has no driver link. */
+	if (link_base(dir, "driver", id->driver, sizeof(id->driver)) &&
+	    errno != ENOENT) {
+		report(NULL, "readlink %s/driver", dir);
+		return -1;
+	}
 	return 0;
 }
 

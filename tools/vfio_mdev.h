@@ -25,6 +25,12 @@
 /* Characters in a textual UUID: 8-4-4-4-12 hex digits and four hyphens. */
 #define VFIO_MDEV_UUID_LEN 36
 
+/* Where the mdev bus lists its devices, one directory per UUID. */
+#define VFIO_MDEV_SYSFS_DIR	"/sys/bus/mdev/devices"
+
+/* Room for a sysfs name (NAME_MAX) and its NUL. */
+#define VFIO_MDEV_NAME_SIZE	256
+
 struct vfio_mdev {
 	int container_fd;	/* /dev/vfio/vfio */
 	int group_fd;		/* /dev/vfio/<group_id> */
@@ -40,6 +46,25 @@ struct vfio_mdev {
  * Returns -1 with errno EINVAL if @text is malformed.
  */
 int vfio_mdev_uuid_parse(const char *text, char out[VFIO_MDEV_UUID_LEN + 1]);
+
+/*
+ * What an mdev is, as its sysfs links say: the last component of its
+ * mdev_type link (e.g. "mtty-2": parent driver and type) and of its driver
+ * link ("" when no driver is bound).
+ */
+struct vfio_mdev_identity {
+	char type[VFIO_MDEV_NAME_SIZE];
+	char driver[VFIO_MDEV_NAME_SIZE];
+};
+
+/*
+ * Read the identity of the mdev @uuid (lower case, as vfio_mdev_uuid_parse()
+ * leaves it) from @sysfs_dir/@uuid, without opening the device: opening
+ * resets it.  @sysfs_dir is VFIO_MDEV_SYSFS_DIR except in tests.  If the
+ * device does not exist, errno is ENOENT.
+ */
+int vfio_mdev_identify(const char *sysfs_dir, const char *uuid,
+		       struct vfio_mdev_identity *id);
 
 /*
  * Open the mdev named @uuid (any case): find its IOMMU group in sysfs, attach

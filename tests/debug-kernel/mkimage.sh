@@ -3,7 +3,8 @@
 #
 # Build the busybox initramfs of the reliability VM and write it to OUT:
 #
-#   KMODDIR=... KCONFIG=... mkimage.sh OUT MTTY_KO MTTY_FUZZ MTTY_CLIENT
+#   KMODDIR=... KCONFIG=... mkimage.sh OUT MTTY_KO MTTY_FUZZ MTTY_CLIENT \
+#       MTTY_VFIO_TEST
 #
 # The VFIO modules of the kernel's module tree KMODDIR (and its config
 # KCONFIG, for what is built in) go in through tests/lib/kernel.sh. The
@@ -15,11 +16,12 @@
 
 set -eu
 
-[ $# = 4 ] || { sed -n '4,5p' "$0" >&2; exit 2; }
+[ $# = 5 ] || { sed -n '4,7p' "$0" >&2; exit 2; }
 out=$1
 ko=$2
 fuzz=$3
 client=$4
+vfio_test=$5
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
@@ -27,7 +29,7 @@ root=$(cd "$here/../.." && pwd)
 . "$root/tests/lib/initramfs.sh"
 busybox=$(static_busybox) ||
 	{ echo "mkimage: no static busybox (apt-get install busybox-static)" >&2; exit 1; }
-for f in "$ko" "$fuzz" "$client"; do
+for f in "$ko" "$fuzz" "$client" "$vfio_test"; do
 	[ -f "$f" ] || { echo "mkimage: $f missing" >&2; exit 1; }
 done
 
@@ -43,6 +45,7 @@ kernel_stage_vfio "$st" || exit 1
 cp "$ko" "$st/lib/modules/mtty.ko"
 cp "$fuzz" "$st/usr/bin/mtty-fuzz"
 cp "$client" "$st/usr/bin/mtty-client"
+cp "$vfio_test" "$st/usr/bin/mtty-vfio-test"
 cp "$here/vm-init" "$st/init"
 cp "$root/tests/vm/cases/lib.sh" "$st/tests/cases/lib.sh"
 mkdir -p "$st/tests/lib"

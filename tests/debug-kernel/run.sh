@@ -154,18 +154,20 @@ else
 fi
 
 if make -s -C "$root/tools/fuzz" >"$work/tools.log" 2>&1 &&
-	make -s -C "$root/tools" mtty-client >>"$work/tools.log" 2>&1; then
-	pass "mtty-fuzz and mtty-client built"
+	make -s -C "$root/tools" mtty-client >>"$work/tools.log" 2>&1 &&
+	make -s -C "$root/tests/vfio" mtty-vfio-test >>"$work/tools.log" 2>&1; then
+	pass "mtty-fuzz, mtty-client and mtty-vfio-test built"
 else
 	sed 's/^/#   /' "$work/tools.log" | tail -n 30
-	fail "mtty-fuzz and mtty-client built"
+	fail "mtty-fuzz, mtty-client and mtty-vfio-test built"
 	finish
 fi
 
 img=$work/initramfs.cpio.gz
 export KMODDIR KCONFIG
 if ! sh "$here/mkimage.sh" "$img" "$work/kernel/mtty.ko" \
-	"$root/tools/fuzz/mtty-fuzz" "$root/tools/mtty-client"; then
+	"$root/tools/fuzz/mtty-fuzz" "$root/tools/mtty-client" \
+	"$root/tests/vfio/mtty-vfio-test"; then
 	fail "initramfs built"
 	finish
 fi

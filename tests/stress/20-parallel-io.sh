@@ -44,10 +44,12 @@ client_loop() {
 	: >/tmp/pio.client
 	i=0
 	while kill -0 "$p1" 2>/dev/null || kill -0 "$p2" 2>/dev/null; do
-		for cmd in loopback "irq intx" "irq msi" reset; do
-			# shellcheck disable=SC2086  # command and its argument
-			if ! out=$("$CLIENT" "$d5" $cmd 2>&1); then
-				printf 'client %s:\n%s\n' "$cmd" "$out" >>/tmp/pio.client
+		if ! out=$("$CLIENT" "$d5" loopback 2>&1); then
+			printf 'client loopback:\n%s\n' "$out" >>/tmp/pio.client
+		fi
+		for check in irq-intx irq-msi reset; do
+			if ! out=$("$VFIO_TEST" "$d5" "$check" 2>&1); then
+				printf 'mtty-vfio-test %s:\n%s\n' "$check" "$out" >>/tmp/pio.client
 			fi
 		done
 		i=$((i + 1))
@@ -73,9 +75,9 @@ total=$(sed -n 's/^ops done \([0-9]*\).*/\1/p' /tmp/pio.1 /tmp/pio.2 /tmp/pio.3 
 echo "races: parallel I/O $total ops in 5 processes + $(cat /tmp/pio.client.rounds) client rounds" >>/tmp/stress.figures
 if [ -s /tmp/pio.client ]; then
 	show /tmp/pio.client | head -n 30
-	not_ok "mtty-client checks pass on another device meanwhile"
+	not_ok "mtty-client and mtty-vfio-test checks pass on another device meanwhile"
 else
-	ok "mtty-client checks pass on another device meanwhile ($(cat /tmp/pio.client.rounds) rounds)"
+	ok "mtty-client and mtty-vfio-test checks pass on another device meanwhile ($(cat /tmp/pio.client.rounds) rounds)"
 fi
 
 # The shared and the most reopened devices (a loopback check costs seconds

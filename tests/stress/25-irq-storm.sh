@@ -23,7 +23,7 @@ for t in 1 2; do
 	n=$(sed -n 's/^ops done \([0-9]*\).*/\1/p' "/tmp/storm.$t" |
 		awk '{ s += $1 } END { print s + 0 }')
 	total=$((total + n))
-	client_check "mtty-$t still delivers interrupts after the storm" "$u" irq intx
+	vfio_check "mtty-$t still delivers interrupts after the storm" "$u" irq-intx
 	remove "$u" || not_ok "remove $u: $WERR"
 done
 echo "races: SET_IRQS storm $total ops from 3 tasks per device" >>/tmp/stress.figures

@@ -3,7 +3,8 @@
 #
 # Run every stress script (NN-*.sh, in order) inside the test VM and end
 # with "N passed, N failed" for them. Needs, in the image: /tests/cases/lib.sh
-# (from tests/vm), /usr/bin/mtty-fuzz, /usr/bin/mtty-client and
+# (from tests/vm), /usr/bin/mtty-fuzz, /usr/bin/mtty-client,
+# /usr/bin/mtty-vfio-test and
 # /lib/modules/mtty.ko (with the vfio modules already loaded).
 #
 #   STRESS_SCALE=N sh /tests/stress/run.sh     (N: 1 = slice, more = longer)

@@ -7,8 +7,9 @@
 #
 # The image is two gzip'ed cpio archives concatenated (the kernel unpacks
 # each in turn):
-#   base  - busybox, the vfio/mdev modules, mtty.ko, the client, init and
-#           the test scripts; small, rebuilt whenever a test file changes;
+#   base  - busybox, the vfio/mdev modules, mtty.ko, the client, the VFIO
+#           conformance test, init and the test scripts; small, rebuilt
+#           whenever a test file changes;
 #   guest - (only with --guest) what the nested-guest test needs: QEMU with
 #           its libraries and firmware, the guest kernel and the guest's
 #           own initramfs; large (~120 MB unpacked), so it is cached on its
@@ -19,8 +20,9 @@
 # Environment: MTTY_SUITE (the Debian suite whose kernel the VM boots,
 # tests/lib/suites.list; default the first), MTTY_KO (default: the module
 # built in that suite's chroot, tests/lib/kernel.sh), MTTY_CLIENT (default
-# tools/mtty-client), MTTY_CACHE (default ~/.cache/mtty). Relative paths
-# are taken from the repo root.
+# tools/mtty-client), MTTY_VFIO_TEST (default tests/vfio/mtty-vfio-test),
+# MTTY_CACHE (default ~/.cache/mtty). Relative paths are taken from the
+# repo root.
 
 set -eu
 
@@ -52,6 +54,7 @@ abspath() {
 }
 mtty_ko=$(abspath "${MTTY_KO:-kernel/mtty.ko}")
 client=$(abspath "${MTTY_CLIENT:-tools/mtty-client}")
+vfio_test=$(abspath "${MTTY_VFIO_TEST:-tests/vfio/mtty-vfio-test}")
 # shellcheck source=tests/lib/initramfs.sh
 . "$root/tests/lib/initramfs.sh"
 lib=$root/tests/lib/initramfs.sh
@@ -63,6 +66,10 @@ if [ ! -x "$client" ]; then
 	# Not fatal: the tests that need it then report themselves as failed.
 	echo "mkinitramfs: warning: $client not found; client checks will fail" >&2
 	client=
+fi
+if [ ! -x "$vfio_test" ]; then
+	echo "mkinitramfs: warning: $vfio_test not found; VFIO checks will fail" >&2
+	vfio_test=
 fi
 
 mkdir -p "$cache"
@@ -103,7 +110,7 @@ cases=$(find "$here/cases" -name '*.sh' | LC_ALL=C sort)
 # shellcheck disable=SC2086  # word splitting of the file lists is intended
 base_key=$(hash_inputs "$here/mkinitramfs.sh" "$lib" "$root/tests/lib/kernel.sh" \
 	"$root/tests/lib/klog.sh" "$root/tests/lib/tap.sh" "$here/init" "$here/demo.sh" $cases \
-	"$busybox" "$mtty_ko" ${client:+"$client"} "$KIMAGE")
+	"$busybox" "$mtty_ko" ${client:+"$client"} ${vfio_test:+"$vfio_test"} "$KIMAGE")
 base=$cache/initramfs-$KVER-$base_key.cpio.gz
 if [ ! -f "$base" ]; then
 	st=$(newstage)
@@ -112,11 +119,17 @@ if [ ! -f "$base" ]; then
 	mkdir -p "$st/tests/cases"
 	kernel_stage_vfio "$st" || exit 1
 	cp "$mtty_ko" "$st/lib/modules/mtty.ko"
+	# Either may be dynamically linked; a static one has no deps.
 	if [ -n "$client" ]; then
 		cp "$client" "$st/usr/bin/mtty-client"
-		# The client may be dynamically linked; a static one has no deps.
 		if ldd "$client" >/dev/null 2>&1; then
 			stage_libs "$st" "$client"
+		fi
+	fi
+	if [ -n "$vfio_test" ]; then
+		cp "$vfio_test" "$st/usr/bin/mtty-vfio-test"
+		if ldd "$vfio_test" >/dev/null 2>&1; then
+			stage_libs "$st" "$vfio_test"
 		fi
 	fi
 	cp "$here/init" "$st/init"

@@ -19,17 +19,7 @@ trap 'rm -f "$out"' EXIT
 
 # expect STATUS PATTERN ARGS...: exit STATUS and output matching PATTERN.
 expect() {
-	want=$1
-	pattern=$2
-	shift 2
-	run "$bin" "$@" >"$out" 2>&1
-	rc=$?
-	if [ "$rc" = "$want" ] && grep -qE "$pattern" "$out"; then
-		tap_ok "mtty-fuzz $* exits $want"
-	else
-		tap_fail "mtty-fuzz $* exits $want (got $rc)"
-		sed 's/^/#   /' "$out" | head -n 20
-	fi
+	expect_tap mtty-fuzz "$bin" "$@"
 }
 
 expect 2 usage

@@ -204,7 +204,7 @@ callout_protocol() {
 client_loopback() {
 	u=$1
 	run "$CLIENT" "$u" loopback
-	if [ "$RC" -eq 0 ] && ! printf '%s\n' "$OUT" | grep -q FAIL; then
+	if [ "$RC" -eq 0 ] && ! printf '%s\n' "$OUT" | grep -q '^not ok'; then
 		ok "mtty-client $u loopback: $(printf '%s\n' "$OUT" | grep -c '^ok') checks pass"
 	else
 		not_ok "mtty-client $u loopback (exit $RC)"

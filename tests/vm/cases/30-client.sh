@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # What a VFIO user (QEMU) sees through the device file: regions, PCI
-# config space, the UARTs' loopback, interrupts, reset and error paths,
-# exercised by tools/mtty-client on the mtty-2 and the mtty-1 of case 20.
+# config space and the UARTs' loopback through tools/mtty-client, the
+# client's refusal of a device that is not an mtty, and interrupts, reset
+# and error paths through the VFIO conformance test tests/vfio
+# (mtty-vfio-test), on the mtty-2 and the mtty-1 of case 20.
 # suites: driver all
 
 # shellcheck source=lib.sh
@@ -109,8 +111,51 @@ for pair in "2 $UUID2" "1 $UUID1"; do
 	fi
 
 	client_check "mtty-$t loopback" "$u" loopback
-	client_check "mtty-$t irq intx" "$u" irq intx
-	client_check "mtty-$t irq msi" "$u" irq msi
-	client_check "mtty-$t reset" "$u" reset
-	client_check "mtty-$t badargs" "$u" badargs
+	vfio_check "mtty-$t irq intx" "$u" irq-intx
+	vfio_check "mtty-$t irq msi" "$u" irq-msi
+	vfio_check "mtty-$t reset" "$u" reset
+	vfio_check "mtty-$t badargs" "$u" badargs
 done
+
+# The client says that it resets the device it opens, before doing so.
+if have_client; then
+	out=$("$CLIENT" "$UUID2" info 2>&1 >/dev/null)
+	check "mtty-client announces the reset of $UUID2" \
+		has_line "$out" "^mtty-client: resetting $UUID2 "
+fi
+
+# A device of another driver must be refused before it is opened (opening
+# resets it). No other mdev driver is in the image, so a tmpfs over the
+# mdev bus's device list holds a fake one, links as sysfs makes them, and
+# the real mtty-2 is not visible meanwhile.
+fake=cafe00fe-0000-4000-8000-0000000000fe
+if have_client && mount -t tmpfs fake-mdev "$MDEVS"; then
+	mkdir -p "$MDEVS/$fake"
+	ln -s ../../../devices/virtual/mdpy/mdpy/mdev_supported_types/mdpy-1 \
+		"$MDEVS/$fake/mdev_type"
+	ln -s ../../../bus/mdev/drivers/mdpy "$MDEVS/$fake/driver"
+	for cmd in info loopback; do
+		out=$("$CLIENT" "$fake" "$cmd" 2>&1)
+		rc=$?
+		printf '%s\n' "$out" | sed 's/^/#   /'
+		check_eq "mtty-client $cmd refuses an mdpy device: exit status" 1 "$rc"
+		check "mtty-client $cmd names the device and its type" \
+			has_line "$out" "$fake is not an mtty device: its mdev type is mdpy-1, its driver mdpy"
+		if has_line "$out" resetting; then
+			not_ok "mtty-client $cmd did not reset the refused device"
+		else
+			ok "mtty-client $cmd did not reset the refused device"
+		fi
+	done
+	out=$("$VFIO_TEST" "$fake" 2>&1)
+	rc=$?
+	check_eq "mtty-vfio-test refuses an mdpy device: exit status" 1 "$rc"
+	check "mtty-vfio-test names the device and its type" \
+		has_line "$out" "$fake is not an mtty device: its mdev type is mdpy-1"
+	umount "$MDEVS"
+	check "the real mdev devices are back after the fake" \
+		test -d "$MDEVS/$UUID2"
+else
+	not_ok "refusal of a non-mtty device: no client or no tmpfs over $MDEVS"
+fi
+

@@ -13,6 +13,8 @@ PARENT=/sys/devices/virtual/mtty/mtty
 TYPES=$PARENT/mdev_supported_types
 MDEVS=/sys/bus/mdev/devices
 CLIENT=/usr/bin/mtty-client
+# The VFIO conformance checks (tests/vfio), not installed on real hosts.
+VFIO_TEST=/usr/bin/mtty-vfio-test
 MTTY_KO=/lib/modules/mtty.ko
 # The walkthrough's UUID, and a neighbour for the mtty-1 created beside it.
 UUID2=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
@@ -118,26 +120,41 @@ have_client() {
 	[ -x "$CLIENT" ]
 }
 
-# Run the client, forward its "ok"/"FAIL" lines as diagnostics (prefixed
-# with the step), then report one result for the whole call: the exit
-# status must be 0 and no FAIL line may appear. Extra tests are made for
-# each FAIL line so a single failed sub-check is visible by name.
-client_check() {
+# program_check "description" PROGRAM ARGS...: run PROGRAM (the client or
+# the VFIO test), forward its TAP lines as diagnostics, then report one
+# result for the whole call: the exit status must be 0 and no "not ok"
+# line may appear. The lines forwarded name each failed sub-check.
+program_check() {
 	desc=$1
-	shift
-	if ! have_client; then
-		not_ok "$desc: $CLIENT missing"
+	prog=$2
+	shift 2
+	if [ ! -x "$prog" ]; then
+		not_ok "$desc: $prog missing"
 		return 1
 	fi
-	out=$("$CLIENT" "$@" 2>&1)
+	out=$("$prog" "$@" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | sed 's/^/#   /'
-	if [ "$rc" = 0 ] && ! printf '%s\n' "$out" | grep -q 'FAIL'; then
+	if [ "$rc" = 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
 		ok "$desc"
 	else
 		not_ok "$desc (exit $rc)"
 		return 1
 	fi
+}
+
+# client_check "description" UUID COMMAND [ARG]: mtty-client, as above.
+client_check() {
+	cc_desc=$1
+	shift
+	program_check "$cc_desc" "$CLIENT" "$@"
+}
+
+# vfio_check "description" UUID [CHECK...]: mtty-vfio-test, as above.
+vfio_check() {
+	vc_desc=$1
+	shift
+	program_check "$vc_desc" "$VFIO_TEST" "$@"
 }
 
 # Kernel log lines that mean a driver or core problem: KLOG_BAD, the one

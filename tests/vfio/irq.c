@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * "irq intx|msi": interrupt delivery from UART port 0 through an eventfd.
+ * "irq-intx", "irq-msi": interrupt delivery from UART port 0 through an eventfd.
  *
  * INTx is level-triggered and automasked: one signal per assertion, then
  * silence until VFIO_IRQ_SET_ACTION_UNMASK, which signals again at once if
@@ -8,7 +8,7 @@
  * Both must stop signalling the old eventfd once the trigger is torn down,
  * and an interrupt raised before any eventfd is set must be dropped.
  */
-#include "client.h"
+#include "vfio_test.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -172,23 +172,22 @@ static void check_irq_info(const struct irq_test *t)
 	      t->name, want, info.count, info.flags);
 }
 
-int cmd_irq(struct mtty_card *card, const struct client_opts *opts)
+int test_irq(struct mtty_card *card, uint32_t index)
 {
 	struct irq_test t = {
 		.card = card,
 		.port = &card->port[0],
-		.index = opts->irq_index,
-		.name = opts->irq_index == VFIO_PCI_INTX_IRQ_INDEX ? "INTX"
-								   : "MSI",
+		.index = index,
+		.name = index == VFIO_PCI_INTX_IRQ_INDEX ? "INTX" : "MSI",
 	};
 	int rc;
 
 	if (card_start(card))
-		return CLIENT_EXIT_FAIL;
+		return -1;
 	check_irq_info(&t);
 	t.eventfd = vfio_mdev_eventfd_open();
 	if (t.eventfd < 0)
-		return CLIENT_EXIT_FAIL;
+		return -1;
 
 	port_init(t.port);
 	check_no_eventfd(&t);
@@ -211,5 +210,5 @@ int cmd_irq(struct mtty_card *card, const struct client_opts *opts)
 	}
 	port_out(t.port, UART_IER, 0);
 	close(t.eventfd);
-	return check_summary();
+	return 0;
 }
