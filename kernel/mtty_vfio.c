@@ -22,16 +22,6 @@ static u64 mtty_region_size(const struct mtty_state *st, unsigned int index)
 	return 0;
 }
 
-/*
- * Config reads are rare next to UART register I/O: out of line, so that
- * the inlined model copy does not weigh on the register path.
- */
-static noinline void mtty_config_read(const struct mtty_state *st,
-				      unsigned int off, u8 *buf, size_t count)
-{
-	mtty_card_config_read_block(&st->card, off, buf, count);
-}
-
 /* Read @count bytes of one region; the caller holds st->lock. */
 static __always_inline void mtty_region_read(struct mtty_state *st,
 					     unsigned int index,
@@ -41,7 +31,8 @@ static __always_inline void mtty_region_read(struct mtty_state *st,
 	size_t i;
 
 	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
-		mtty_config_read(st, off, buf, count);
+		/* Out of line: rare next to UART register I/O. */
+		mtty_card_config_read(&st->card, off, buf, count);
 		return;
 	}
 	/* UART registers are byte-wide: a wider access is several bytes. */

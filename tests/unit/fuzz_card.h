@@ -11,7 +11,8 @@
  *   byte 0: bit 0 selects 1 or 2 ports
  *   then operations, opcode byte % 8:
  *     0 init         n               ports = 1 + (n & 1)
- *     1 config read  o0 o1           offset, see fz_cfg_off()
+ *     1 config read  o0 o1 n         1 + (n & 3) bytes at the offset, see
+ *                                    fz_cfg_off()
  *     2 config write o0 o1 v
  *     3 BAR read     b r             BAR see fz_bar(), register fz_reg()
  *     4 BAR write    b r v
