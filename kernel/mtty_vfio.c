@@ -315,6 +315,7 @@ static int mtty_init_dev(struct vfio_device *vdev)
 	mutex_init(&st->lock);
 	mutex_init(&st->irq_gate);
 	mtty_card_init(&st->card, st->type->nr_ports);
+	mtty_irqmodel_init(&st->irq);
 	return 0;
 }
 
