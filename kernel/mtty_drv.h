@@ -7,6 +7,7 @@
 #define MTTY_DRV_H
 
 #include <linux/eventfd.h>
+#include <linux/lockdep.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
 #include <linux/vfio.h>
@@ -44,7 +45,10 @@ struct mtty_state {
 	 * enabler.  Taken before @lock, never inside it.
 	 */
 	struct mutex irq_gate;
-	/* Not under @lock: its teardown waits for a thread that takes it. */
+	/*
+	 * Under @irq_gate, not @lock: its teardown waits for a thread that
+	 * takes @lock.
+	 */
 	struct virqfd *intx_unmask_fd;
 };
 
@@ -73,6 +77,7 @@ static inline void mtty_irq_update(struct mtty_state *st)
 {
 	enum mtty_irq_signal sig;
 
+	lockdep_assert_held(&st->lock);
 	sig = mtty_irqmodel_update(&st->irq, &st->card);
 	if (sig != MTTY_SIGNAL_NONE)
 		mtty_irq_signal(st, sig);

@@ -26,6 +26,7 @@ static unsigned int mtty_irq_count(unsigned int index)
 /* Deliver a decision of the interrupt model. */
 void mtty_irq_signal(struct mtty_state *st, enum mtty_irq_signal sig)
 {
+	lockdep_assert_held(&st->lock);
 	switch (sig) {
 	case MTTY_SIGNAL_INTX:
 		mtty_eventfd_signal(st->intx_trigger);
@@ -115,6 +116,7 @@ static bool mtty_irq_asked(u32 flags, const u8 *data)
 /* Clear the trigger eventfd of INTx or MSI; the other stays wired. */
 static void mtty_irq_unwire(struct mtty_state *st, enum mtty_irq_mode mode)
 {
+	lockdep_assert_held(&st->lock);
 	mtty_put_eventfd(mode == MTTY_IRQ_INTX ? &st->intx_trigger :
 			 &st->msi_trigger);
 	mtty_irqmodel_wire(&st->irq, &st->card, mode, false);
@@ -131,6 +133,7 @@ static int mtty_irq_trigger(struct mtty_state *st, enum mtty_irq_mode mode,
 				    &st->msi_trigger;
 	int ret;
 
+	lockdep_assert_held(&st->lock);
 	if (!count) {
 		if (!(flags & VFIO_IRQ_SET_DATA_NONE))
 			return -EINVAL;
@@ -169,6 +172,7 @@ static void mtty_intx_unmask_thread(void *opaque, void *data)
 static int mtty_intx_mask(struct mtty_state *st, u32 action, u32 flags,
 			  const void *data)
 {
+	lockdep_assert_held(&st->lock);
 	if (st->irq.mode != MTTY_IRQ_INTX)
 		return -EINVAL;
 	/* Masking through an eventfd makes no sense; vfio-pci refuses it too. */
@@ -187,6 +191,7 @@ static int mtty_intx_mask(struct mtty_state *st, u32 action, u32 flags,
 static int mtty_req_trigger(struct mtty_state *st, u32 flags, u32 count,
 			    const void *data)
 {
+	lockdep_assert_held(&st->lock);
 	if (!count) {
 		if (!(flags & VFIO_IRQ_SET_DATA_NONE))
 			return -EINVAL;
@@ -207,6 +212,7 @@ static int mtty_intx_unmask_fd(struct mtty_state *st, s32 fd)
 {
 	bool intx;
 
+	lockdep_assert_held(&st->irq_gate);
 	if (fd < -1)
 		return -EINVAL;
 	vfio_virqfd_disable(&st->intx_unmask_fd);
@@ -227,6 +233,7 @@ static int mtty_irq_dispatch(struct mtty_state *st, struct vfio_irq_set *hdr,
 	u32 action = hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
 	u32 flags = hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
 
+	lockdep_assert_held(&st->lock);
 	switch (hdr->index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
 		if (action == VFIO_IRQ_SET_ACTION_TRIGGER)
@@ -306,6 +313,7 @@ int mtty_irq_set(struct mtty_state *st, unsigned long arg)
 /* Device reset: lines go low, the user's eventfds stay wired up. */
 void mtty_irq_reset(struct mtty_state *st)
 {
+	lockdep_assert_held(&st->lock);
 	mtty_irqmodel_reset(&st->irq);
 }
 

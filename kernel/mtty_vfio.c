@@ -22,7 +22,7 @@ static u64 mtty_region_size(const struct mtty_state *st, unsigned int index)
 	return 0;
 }
 
-/* Read @count bytes of one region; the caller holds st->lock. */
+/* Read @count bytes of one region. */
 static __always_inline void mtty_region_read(struct mtty_state *st,
 					     unsigned int index,
 					     unsigned int off, u8 *buf,
@@ -30,6 +30,7 @@ static __always_inline void mtty_region_read(struct mtty_state *st,
 {
 	size_t i;
 
+	lockdep_assert_held(&st->lock);
 	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
 		/* Out of line: rare next to UART register I/O. */
 		mtty_card_config_read(&st->card, off, buf, count);
@@ -47,6 +48,7 @@ static __always_inline void mtty_region_write(struct mtty_state *st,
 {
 	size_t i;
 
+	lockdep_assert_held(&st->lock);
 	for (i = 0; i < count; i++) {
 		if (index == VFIO_PCI_CONFIG_REGION_INDEX)
 			mtty_card_config_write(&st->card, off + i, buf[i]);
