@@ -36,39 +36,25 @@ unsigned int mtty_card_irq_ports(const struct mtty_card *card)
 	return ports;
 }
 
-/*
- * Whether any port requests service: stops at the first that does.  Static
- * so that the register paths below get it inlined; mtty_card_irq_any() is
- * the same for the header's inline config read.
- */
-static bool mtty_card_ports_pending(const struct mtty_card *card)
-{
-	unsigned int i;
-
-	for (i = 0; i < card->nr_ports; i++)
-		if (mtty_uart_irq_pending(&card->port[i]))
-			return true;
-	return false;
-}
-
-bool mtty_card_irq_any(const struct mtty_card *card)
-{
-	return mtty_card_ports_pending(card);
-}
-
 bool mtty_card_intx_level(const struct mtty_card *card)
 {
 	if (mtty_pci_command(&card->pci) & PCI_COMMAND_INTX_DISABLE)
 		return false;
-	return mtty_card_ports_pending(card);
+	return mtty_card_irq_ports(card);
 }
 
-u8 mtty_card_config_read(const struct mtty_card *card, unsigned int off)
+void mtty_card_config_read(const struct mtty_card *card, unsigned int off,
+			   u8 *buf, unsigned int len)
 {
-	/* Only the status byte shows the ports: spare other bytes the scan. */
-	bool intx = off == PCI_STATUS && mtty_card_ports_pending(card);
+	const u8 *cfg = card->pci.cfg;
+	unsigned int i;
 
-	return mtty_pci_read(&card->pci, off, intx);
+	for (i = 0; i < len; i++)
+		buf[i] = off + i < MTTY_PCI_CONFIG_SIZE ? cfg[off + i] : 0xff;
+	/* Only the status byte shows the ports: spare other reads the scan. */
+	if (off <= PCI_STATUS && PCI_STATUS - off < len &&
+	    mtty_card_irq_ports(card))
+		buf[PCI_STATUS - off] |= PCI_STATUS_INTERRUPT;
 }
 
 void mtty_card_config_write(struct mtty_card *card, unsigned int off, u8 val)

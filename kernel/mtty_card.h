@@ -26,28 +26,16 @@ void mtty_card_init(struct mtty_card *card, unsigned int nr_ports);
 /* Function-level reset: every register back to its power-on value. */
 void mtty_card_reset(struct mtty_card *card);
 
-/* Configuration space, byte-wide; see mtty_pci_read(). */
-u8 mtty_card_config_read(const struct mtty_card *card, unsigned int off);
-void mtty_card_config_write(struct mtty_card *card, unsigned int off, u8 val);
-
-/* Whether some port requests an interrupt (PCI_STATUS_INTERRUPT). */
-bool mtty_card_irq_any(const struct mtty_card *card);
-
 /*
- * mtty_card_config_read() of @len consecutive bytes from @off into @buf.
- * Inline, with mtty_pci_read_block(): it is all a config read does, and
- * two out-of-line calls cost more than the copy (docs/benchmarks.md).
+ * Read @len consecutive bytes of configuration space from @off into @buf.
+ * Offsets past the header read 0xff; PCI_STATUS_INTERRUPT shows whether
+ * some port requests an interrupt.  The one way to read config space;
+ * @off + @len must not wrap around.
  */
-static inline void mtty_card_config_read_block(const struct mtty_card *card,
-					       unsigned int off, u8 *buf,
-					       unsigned int len)
-{
-	/* One look at the ports for the whole access, if it spans status. */
-	bool intx = off <= PCI_STATUS && PCI_STATUS - off < len &&
-		    mtty_card_irq_any(card);
-
-	mtty_pci_read_block(&card->pci, off, buf, len, intx);
-}
+void mtty_card_config_read(const struct mtty_card *card, unsigned int off,
+			   u8 *buf, unsigned int len);
+/* Byte write at @off; see mtty_pci_write(). */
+void mtty_card_config_write(struct mtty_card *card, unsigned int off, u8 val);
 
 /*
  * UART register @off of the port behind BAR @bar.  A BAR the card does not

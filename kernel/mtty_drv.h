@@ -7,11 +7,13 @@
 #define MTTY_DRV_H
 
 #include <linux/eventfd.h>
+#include <linux/lockdep.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
 #include <linux/vfio.h>
 
 #include "mtty_card.h"
+#include "mtty_irqmodel.h"
 
 /* Region i lives at file offset i << MTTY_REGION_SHIFT of the device fd. */
 #define MTTY_REGION_SHIFT	40
@@ -23,13 +25,6 @@ struct mtty_type {
 	const char *description;
 };
 
-/* Which interrupt the user has wired up: vfio-pci allows one at a time. */
-enum mtty_irq_mode {
-	MTTY_IRQ_NONE,
-	MTTY_IRQ_INTX,
-	MTTY_IRQ_MSI,
-};
-
 struct mtty_state {
 	struct vfio_device vdev;
 	const struct mtty_type *type;
@@ -38,11 +33,10 @@ struct mtty_state {
 	struct mutex lock;
 	struct mtty_card card;
 
-	enum mtty_irq_mode irq_mode;
+	/* What to signal when; the eventfds below only deliver it. */
+	struct mtty_irqmodel irq;
 	struct eventfd_ctx *intx_trigger;
-	bool intx_masked;		/* automasked or masked by the user */
 	struct eventfd_ctx *msi_trigger;
-	unsigned int msi_ports;		/* ports already signalled over MSI */
 	struct eventfd_ctx *req_trigger;
 	/*
 	 * Serialises SET_IRQS and the last close, like vfio-pci's igate:
@@ -51,7 +45,10 @@ struct mtty_state {
 	 * enabler.  Taken before @lock, never inside it.
 	 */
 	struct mutex irq_gate;
-	/* Not under @lock: its teardown waits for a thread that takes it. */
+	/*
+	 * Under @irq_gate, not @lock: its teardown waits for a thread that
+	 * takes @lock.
+	 */
 	struct virqfd *intx_unmask_fd;
 };
 
@@ -64,11 +61,26 @@ static inline struct mtty_state *mtty_from_vdev(struct vfio_device *vdev)
 extern const struct vfio_device_ops mtty_vfio_ops;
 
 /* mtty_irq.c */
-void mtty_irq_update(struct mtty_state *st);
+void mtty_irq_signal(struct mtty_state *st, enum mtty_irq_signal sig);
 int mtty_irq_get_info(struct mtty_state *st, unsigned long arg);
 int mtty_irq_set(struct mtty_state *st, unsigned long arg);
 void mtty_irq_reset(struct mtty_state *st);
 void mtty_irq_release(struct mtty_state *st);
 void mtty_irq_request(struct mtty_state *st, unsigned int count);
+
+/*
+ * After anything that may change the card's lines.  Inline, so that the
+ * register path pays one call into the model and no more while nothing is
+ * to be signalled.
+ */
+static inline void mtty_irq_update(struct mtty_state *st)
+{
+	enum mtty_irq_signal sig;
+
+	lockdep_assert_held(&st->lock);
+	sig = mtty_irqmodel_update(&st->irq, &st->card);
+	if (sig != MTTY_SIGNAL_NONE)
+		mtty_irq_signal(st, sig);
+}
 
 #endif /* MTTY_DRV_H */

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Interrupt delivery of an mtty device to user space through eventfds,
- * following the vfio-pci conventions that QEMU relies on:
- *  - INTx is level-triggered and automasked: asserting the line signals the
- *    trigger eventfd once and masks INTx until user space unmasks it, at
- *    which point a still-asserted line signals again;
- *  - MSI (one vector) signals whenever a port starts requesting service;
- *  - REQ signals when the device is being removed while open.
+ * Interrupt delivery of an mtty device to user space through eventfds: the
+ * VFIO_DEVICE_SET_IRQS ioctl, the eventfds and their locking.  When INTx or
+ * MSI is signalled is decided by the model (mtty_irqmodel.c); REQ signals
+ * when the device is being removed while open.
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -26,25 +23,18 @@ static unsigned int mtty_irq_count(unsigned int index)
 	}
 }
 
-/* Called with st->lock held after anything that may change the lines. */
-void mtty_irq_update(struct mtty_state *st)
+/* Deliver a decision of the interrupt model. */
+void mtty_irq_signal(struct mtty_state *st, enum mtty_irq_signal sig)
 {
-	unsigned int ports;
-
-	switch (st->irq_mode) {
-	case MTTY_IRQ_INTX:
-		if (st->intx_masked || !mtty_card_intx_level(&st->card))
-			return;
-		st->intx_masked = true;
+	lockdep_assert_held(&st->lock);
+	switch (sig) {
+	case MTTY_SIGNAL_INTX:
 		mtty_eventfd_signal(st->intx_trigger);
 		return;
-	case MTTY_IRQ_MSI:
-		ports = mtty_card_irq_ports(&st->card);
-		if (ports & ~st->msi_ports)
-			mtty_eventfd_signal(st->msi_trigger);
-		st->msi_ports = ports;
+	case MTTY_SIGNAL_MSI:
+		mtty_eventfd_signal(st->msi_trigger);
 		return;
-	case MTTY_IRQ_NONE:
+	case MTTY_SIGNAL_NONE:
 		return;
 	}
 }
@@ -112,22 +102,6 @@ static int mtty_swap_eventfd(struct eventfd_ctx **slot, s32 fd)
 	return 0;
 }
 
-static void mtty_intx_disable(struct mtty_state *st)
-{
-	mtty_put_eventfd(&st->intx_trigger);
-	st->intx_masked = false;
-	if (st->irq_mode == MTTY_IRQ_INTX)
-		st->irq_mode = MTTY_IRQ_NONE;
-}
-
-static void mtty_msi_disable(struct mtty_state *st)
-{
-	mtty_put_eventfd(&st->msi_trigger);
-	st->msi_ports = 0;
-	if (st->irq_mode == MTTY_IRQ_MSI)
-		st->irq_mode = MTTY_IRQ_NONE;
-}
-
 /*
  * Parse the data of a DATA_NONE or DATA_BOOL request: true when the action
  * is asked for.  DATA_EVENTFD is handled by the callers.
@@ -139,37 +113,50 @@ static bool mtty_irq_asked(u32 flags, const u8 *data)
 	return true;
 }
 
-static int mtty_intx_trigger(struct mtty_state *st, u32 flags, u32 count,
-			     const void *data)
+/* Clear the trigger eventfd of INTx or MSI; the other stays wired. */
+static void mtty_irq_unwire(struct mtty_state *st, enum mtty_irq_mode mode)
 {
+	lockdep_assert_held(&st->lock);
+	mtty_put_eventfd(mode == MTTY_IRQ_INTX ? &st->intx_trigger :
+			 &st->msi_trigger);
+	mtty_irqmodel_wire(&st->irq, &st->card, mode, false);
+}
+
+/*
+ * Set or clear (fd == -1) the trigger eventfd of INTx or MSI, or tear it
+ * down (count == 0), or trigger it from software.
+ */
+static int mtty_irq_trigger(struct mtty_state *st, enum mtty_irq_mode mode,
+			    u32 flags, u32 count, const void *data)
+{
+	struct eventfd_ctx **slot = mode == MTTY_IRQ_INTX ? &st->intx_trigger :
+				    &st->msi_trigger;
 	int ret;
 
+	lockdep_assert_held(&st->lock);
 	if (!count) {
 		if (!(flags & VFIO_IRQ_SET_DATA_NONE))
 			return -EINVAL;
-		mtty_intx_disable(st);
+		mtty_irq_unwire(st, mode);
 		return 0;
 	}
 	if (flags & VFIO_IRQ_SET_DATA_EVENTFD) {
 		s32 fd = *(const s32 *)data;
 
-		if (fd >= 0 && st->irq_mode == MTTY_IRQ_MSI)
+		if (fd >= 0 && !mtty_irqmodel_may_wire(&st->irq, mode))
 			return -EINVAL;
-		ret = mtty_swap_eventfd(&st->intx_trigger, fd);
+		ret = mtty_swap_eventfd(slot, fd);
 		if (ret)
 			return ret;
-		st->intx_masked = false;
-		st->irq_mode = fd >= 0 ? MTTY_IRQ_INTX : MTTY_IRQ_NONE;
-		mtty_irq_update(st);
+		mtty_irq_signal(st, mtty_irqmodel_wire(&st->irq, &st->card,
+						       mode, fd >= 0));
 		return 0;
 	}
 	/* A software trigger, as vfio-pci offers for testing. */
-	if (st->irq_mode != MTTY_IRQ_INTX)
+	if (st->irq.mode != mode)
 		return -EINVAL;
-	if (mtty_irq_asked(flags, data)) {
-		st->intx_masked = true;
-		mtty_eventfd_signal(st->intx_trigger);
-	}
+	if (mtty_irq_asked(flags, data))
+		mtty_irq_signal(st, mtty_irqmodel_soft_trigger(&st->irq));
 	return 0;
 }
 
@@ -178,66 +165,33 @@ static void mtty_intx_unmask_thread(void *opaque, void *data)
 	struct mtty_state *st = opaque;
 
 	mutex_lock(&st->lock);
-	if (st->irq_mode == MTTY_IRQ_INTX) {
-		st->intx_masked = false;
-		mtty_irq_update(st);
-	}
+	mtty_irq_signal(st, mtty_irqmodel_intx_unmask(&st->irq, &st->card));
 	mutex_unlock(&st->lock);
 }
 
 static int mtty_intx_mask(struct mtty_state *st, u32 action, u32 flags,
 			  const void *data)
 {
-	if (st->irq_mode != MTTY_IRQ_INTX)
+	lockdep_assert_held(&st->lock);
+	if (st->irq.mode != MTTY_IRQ_INTX)
 		return -EINVAL;
 	/* Masking through an eventfd makes no sense; vfio-pci refuses it too. */
 	if (flags & VFIO_IRQ_SET_DATA_EVENTFD)
 		return -EINVAL;
 	if (!mtty_irq_asked(flags, data))
 		return 0;
-	if (action == VFIO_IRQ_SET_ACTION_MASK) {
-		st->intx_masked = true;
-	} else {
-		st->intx_masked = false;
-		mtty_irq_update(st);
-	}
-	return 0;
-}
-
-static int mtty_msi_trigger(struct mtty_state *st, u32 flags, u32 count,
-			    const void *data)
-{
-	int ret;
-
-	if (!count) {
-		if (!(flags & VFIO_IRQ_SET_DATA_NONE))
-			return -EINVAL;
-		mtty_msi_disable(st);
-		return 0;
-	}
-	if (flags & VFIO_IRQ_SET_DATA_EVENTFD) {
-		s32 fd = *(const s32 *)data;
-
-		if (fd >= 0 && st->irq_mode == MTTY_IRQ_INTX)
-			return -EINVAL;
-		ret = mtty_swap_eventfd(&st->msi_trigger, fd);
-		if (ret)
-			return ret;
-		st->msi_ports = 0;
-		st->irq_mode = fd >= 0 ? MTTY_IRQ_MSI : MTTY_IRQ_NONE;
-		mtty_irq_update(st);
-		return 0;
-	}
-	if (st->irq_mode != MTTY_IRQ_MSI)
-		return -EINVAL;
-	if (mtty_irq_asked(flags, data))
-		mtty_eventfd_signal(st->msi_trigger);
+	if (action == VFIO_IRQ_SET_ACTION_MASK)
+		mtty_irqmodel_intx_mask(&st->irq);
+	else
+		mtty_irq_signal(st, mtty_irqmodel_intx_unmask(&st->irq,
+							      &st->card));
 	return 0;
 }
 
 static int mtty_req_trigger(struct mtty_state *st, u32 flags, u32 count,
 			    const void *data)
 {
+	lockdep_assert_held(&st->lock);
 	if (!count) {
 		if (!(flags & VFIO_IRQ_SET_DATA_NONE))
 			return -EINVAL;
@@ -258,13 +212,14 @@ static int mtty_intx_unmask_fd(struct mtty_state *st, s32 fd)
 {
 	bool intx;
 
+	lockdep_assert_held(&st->irq_gate);
 	if (fd < -1)
 		return -EINVAL;
 	vfio_virqfd_disable(&st->intx_unmask_fd);
 	if (fd < 0)
 		return 0;
 	mutex_lock(&st->lock);
-	intx = st->irq_mode == MTTY_IRQ_INTX;
+	intx = st->irq.mode == MTTY_IRQ_INTX;
 	mutex_unlock(&st->lock);
 	if (!intx)
 		return -EINVAL;
@@ -278,17 +233,20 @@ static int mtty_irq_dispatch(struct mtty_state *st, struct vfio_irq_set *hdr,
 	u32 action = hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
 	u32 flags = hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
 
+	lockdep_assert_held(&st->lock);
 	switch (hdr->index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
 		if (action == VFIO_IRQ_SET_ACTION_TRIGGER)
-			return mtty_intx_trigger(st, flags, hdr->count, data);
+			return mtty_irq_trigger(st, MTTY_IRQ_INTX, flags,
+						hdr->count, data);
 		if ((action == VFIO_IRQ_SET_ACTION_MASK ||
 		     action == VFIO_IRQ_SET_ACTION_UNMASK) && hdr->count)
 			return mtty_intx_mask(st, action, flags, data);
 		return -EINVAL;
 	case VFIO_PCI_MSI_IRQ_INDEX:
 		if (action == VFIO_IRQ_SET_ACTION_TRIGGER)
-			return mtty_msi_trigger(st, flags, hdr->count, data);
+			return mtty_irq_trigger(st, MTTY_IRQ_MSI, flags,
+						hdr->count, data);
 		return -EINVAL;
 	case VFIO_PCI_REQ_IRQ_INDEX:
 		if (action == VFIO_IRQ_SET_ACTION_TRIGGER)
@@ -341,7 +299,7 @@ int mtty_irq_set(struct mtty_state *st, unsigned long arg)
 	} else {
 		mutex_lock(&st->lock);
 		ret = mtty_irq_dispatch(st, &hdr, data);
-		intx_off = st->irq_mode != MTTY_IRQ_INTX;
+		intx_off = st->irq.mode != MTTY_IRQ_INTX;
 		mutex_unlock(&st->lock);
 		/* Without INTx an unmask eventfd has nothing left to unmask. */
 		if (intx_off && st->intx_unmask_fd)
@@ -355,8 +313,8 @@ int mtty_irq_set(struct mtty_state *st, unsigned long arg)
 /* Device reset: lines go low, the user's eventfds stay wired up. */
 void mtty_irq_reset(struct mtty_state *st)
 {
-	st->intx_masked = false;
-	st->msi_ports = 0;
+	lockdep_assert_held(&st->lock);
+	mtty_irqmodel_reset(&st->irq);
 }
 
 /* Last close: drop every eventfd the user handed us. */
@@ -367,10 +325,9 @@ void mtty_irq_release(struct mtty_state *st)
 	if (st->intx_unmask_fd)
 		vfio_virqfd_disable(&st->intx_unmask_fd);
 	mutex_lock(&st->lock);
-	mtty_intx_disable(st);
-	mtty_msi_disable(st);
+	mtty_irq_unwire(st, MTTY_IRQ_INTX);
+	mtty_irq_unwire(st, MTTY_IRQ_MSI);
 	mtty_put_eventfd(&st->req_trigger);
-	st->irq_mode = MTTY_IRQ_NONE;
 	mutex_unlock(&st->lock);
 	mutex_unlock(&st->irq_gate);
 }

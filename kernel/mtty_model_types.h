@@ -2,7 +2,8 @@
 /*
  * Fixed-width types for the mtty device model.
  *
- * The device model (mtty_pci.c, mtty_uart.c, mtty_card.c) is compiled both
+ * The device model (mtty_pci.c, mtty_uart.c, mtty_card.c, mtty_irqmodel.c)
+ * is compiled both
  * into the kernel module and into host unit tests and fuzzers.  This header
  * is the only place that knows which of the two worlds it is in.
  */

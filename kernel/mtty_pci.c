@@ -69,18 +69,6 @@ u8 mtty_pci_wmask(const struct mtty_pci *pci, unsigned int off)
 	return 0;
 }
 
-u8 mtty_pci_read(const struct mtty_pci *pci, unsigned int off, bool intx)
-{
-	u8 val;
-
-	if (off >= MTTY_PCI_CONFIG_SIZE)
-		return 0xff;
-	val = pci->cfg[off];
-	if (off == PCI_STATUS && intx)
-		val |= PCI_STATUS_INTERRUPT;
-	return val;
-}
-
 void mtty_pci_write(struct mtty_pci *pci, unsigned int off, u8 val)
 {
 	u8 mask;

@@ -31,25 +31,11 @@ struct mtty_pci {
 void mtty_pci_init(struct mtty_pci *pci, unsigned int nr_bars);
 
 /*
- * Byte access at @off.  @intx is the card's interrupt status, reflected in
- * PCI_STATUS_INTERRUPT.  Offsets past the header read 0xff and ignore writes.
+ * Byte write at @off: only the bits of mtty_pci_wmask() change.  Offsets
+ * past the header are ignored.  The card reads the header bytes (cfg[])
+ * itself: see mtty_card_config_read().
  */
-u8 mtty_pci_read(const struct mtty_pci *pci, unsigned int off, bool intx);
 void mtty_pci_write(struct mtty_pci *pci, unsigned int off, u8 val);
-
-/* mtty_pci_read() of @len consecutive bytes from @off into @buf. */
-static inline void mtty_pci_read_block(const struct mtty_pci *pci,
-				       unsigned int off, u8 *buf,
-				       unsigned int len, bool intx)
-{
-	unsigned int i;
-
-	/* The same bytes as mtty_pci_read(), without a call per byte. */
-	for (i = 0; i < len; i++)
-		buf[i] = off + i < MTTY_PCI_CONFIG_SIZE ? pci->cfg[off + i] : 0xff;
-	if (intx && off <= PCI_STATUS && PCI_STATUS - off < len)
-		buf[PCI_STATUS - off] |= PCI_STATUS_INTERRUPT;
-}
 
 /* Bits of the byte at @off that software may change. */
 u8 mtty_pci_wmask(const struct mtty_pci *pci, unsigned int off);

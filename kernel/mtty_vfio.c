@@ -22,17 +22,7 @@ static u64 mtty_region_size(const struct mtty_state *st, unsigned int index)
 	return 0;
 }
 
-/*
- * Config reads are rare next to UART register I/O: out of line, so that
- * the inlined model copy does not weigh on the register path.
- */
-static noinline void mtty_config_read(const struct mtty_state *st,
-				      unsigned int off, u8 *buf, size_t count)
-{
-	mtty_card_config_read_block(&st->card, off, buf, count);
-}
-
-/* Read @count bytes of one region; the caller holds st->lock. */
+/* Read @count bytes of one region. */
 static __always_inline void mtty_region_read(struct mtty_state *st,
 					     unsigned int index,
 					     unsigned int off, u8 *buf,
@@ -40,8 +30,10 @@ static __always_inline void mtty_region_read(struct mtty_state *st,
 {
 	size_t i;
 
+	lockdep_assert_held(&st->lock);
 	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
-		mtty_config_read(st, off, buf, count);
+		/* Out of line: rare next to UART register I/O. */
+		mtty_card_config_read(&st->card, off, buf, count);
 		return;
 	}
 	/* UART registers are byte-wide: a wider access is several bytes. */
@@ -56,6 +48,7 @@ static __always_inline void mtty_region_write(struct mtty_state *st,
 {
 	size_t i;
 
+	lockdep_assert_held(&st->lock);
 	for (i = 0; i < count; i++) {
 		if (index == VFIO_PCI_CONFIG_REGION_INDEX)
 			mtty_card_config_write(&st->card, off + i, buf[i]);
@@ -324,6 +317,7 @@ static int mtty_init_dev(struct vfio_device *vdev)
 	mutex_init(&st->lock);
 	mutex_init(&st->irq_gate);
 	mtty_card_init(&st->card, st->type->nr_ports);
+	mtty_irqmodel_init(&st->irq);
 	return 0;
 }
 

@@ -7,19 +7,26 @@
 
 #include "mtty_card.h"
 
+static inline u8 cfg_read8(const struct mtty_card *card, unsigned int off)
+{
+	u8 v;
+
+	mtty_card_config_read(card, off, &v, 1);
+	return v;
+}
+
 static inline u32 cfg_read32(const struct mtty_card *card, unsigned int off)
 {
 	u32 v = 0;
 
 	for (unsigned int i = 0; i < 4; i++)
-		v |= (u32)mtty_card_config_read(card, off + i) << (8 * i);
+		v |= (u32)cfg_read8(card, off + i) << (8 * i);
 	return v;
 }
 
 static inline u16 cfg_read16(const struct mtty_card *card, unsigned int off)
 {
-	return (u16)(mtty_card_config_read(card, off) |
-		     mtty_card_config_read(card, off + 1) << 8);
+	return (u16)(cfg_read8(card, off) | cfg_read8(card, off + 1) << 8);
 }
 
 static inline void cfg_write32(struct mtty_card *card, unsigned int off,

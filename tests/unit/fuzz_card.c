@@ -19,6 +19,7 @@
 
 #include "fuzz_card.h"
 #include "mtty_card.h"
+#include "mtty_irqmodel.h"
 
 #define IIR_FIFO_BITS	0xc0
 #define LSR_IDLE	(UART_LSR_TEMT | UART_LSR_THRE)
@@ -29,6 +30,8 @@ struct fz {
 	size_t pos;
 
 	struct mtty_card card;
+	/* The interrupt decisions, updated after every op as the driver does. */
+	struct mtty_irqmodel irq;
 	/* Config space right after the last init, for the read-only bytes. */
 	u8 pristine[MTTY_PCI_CONFIG_SIZE];
 	/* FCR bit 0 as last written: FCR cannot be read back. */
@@ -121,8 +124,7 @@ static void fz_view(const struct mtty_card *card, struct fz_view *v)
 	static struct mtty_card c;
 
 	memset(v, 0, sizeof(*v));
-	for (unsigned int off = 0; off < MTTY_PCI_CONFIG_SIZE; off++)
-		v->cfg[off] = mtty_card_config_read(card, off);
+	mtty_card_config_read(card, 0, v->cfg, MTTY_PCI_CONFIG_SIZE);
 	v->irq_ports = mtty_card_irq_ports(card);
 	v->intx = mtty_card_intx_level(card);
 	for (unsigned int n = 0; n < card->nr_ports; n++) {
@@ -264,14 +266,17 @@ static void fz_init(struct fz *f, unsigned int nr_ports)
 {
 	memset(&f->card, 0xa5, sizeof(f->card));
 	mtty_card_init(&f->card, nr_ports);
+	memset(&f->irq, 0xa5, sizeof(f->irq));
+	mtty_irqmodel_init(&f->irq);
 	for (unsigned int off = 0; off < MTTY_PCI_CONFIG_SIZE; off++)
-		f->pristine[off] = mtty_card_config_read(&f->card, off);
+		mtty_card_config_read(&f->card, off, &f->pristine[off], 1);
 	memset(f->fifo_on, 0, sizeof(f->fifo_on));
 }
 
 static void fz_reset(struct fz *f)
 {
 	mtty_card_reset(&f->card);
+	mtty_irqmodel_reset(&f->irq);
 	memset(f->fifo_on, 0, sizeof(f->fifo_on));
 }
 
@@ -290,22 +295,161 @@ static void fz_bar_write(struct fz *f, unsigned int bar, unsigned int reg,
 		f->fifo_on[bar] = val & UART_FCR_ENABLE_FIFO;
 }
 
+/* A block read equals byte reads; bytes past the header read 0xff. */
+static void fz_cfg_read(struct fz *f, unsigned int off, unsigned int len)
+{
+	u8 block[4], byte;
+
+	if (off > UINT_MAX - len)	/* no wrap to 0 */
+		len = 1;
+	mtty_card_config_read(&f->card, off, block, len);
+	for (unsigned int i = 0; i < len; i++) {
+		mtty_card_config_read(&f->card, off + i, &byte, 1);
+		FZ_EXPECT(f, block[i] == byte,
+			  "config block read 0x%x+%u: 0x%02x, byte 0x%02x",
+			  off, i, block[i], byte);
+		if (off + i >= MTTY_PCI_CONFIG_SIZE)
+			FZ_EXPECT(f, byte == 0xff, "config read 0x%x: 0x%02x",
+				  off + i, byte);
+	}
+}
+
+static const char *const fz_signal_name[] = { "none", "INTx", "MSI" };
+
+static void fz_expect_signal(struct fz *f, enum mtty_irq_signal want,
+			     enum mtty_irq_signal got, const char *what)
+{
+	FZ_EXPECT(f, want == got, "%s signalled %s, expected %s", what,
+		  fz_signal_name[got], fz_signal_name[want]);
+}
+
+/*
+ * The driver's update after an access: INTx signals a line that is high
+ * and not masked, and masks it; MSI signals ports that start requesting.
+ */
+static void fz_irq_update(struct fz *f)
+{
+	struct mtty_irqmodel prev = f->irq;
+	enum mtty_irq_signal want = MTTY_SIGNAL_NONE, got;
+	unsigned int ports = mtty_card_irq_ports(&f->card);
+
+	got = mtty_irqmodel_update(&f->irq, &f->card);
+	if (prev.mode == MTTY_IRQ_INTX && !prev.intx_masked &&
+	    mtty_card_intx_level(&f->card))
+		want = MTTY_SIGNAL_INTX;
+	else if (prev.mode == MTTY_IRQ_MSI && (ports & ~prev.msi_ports))
+		want = MTTY_SIGNAL_MSI;
+	fz_expect_signal(f, want, got, "update");
+	FZ_EXPECT(f, f->irq.mode == prev.mode, "update changed the mode");
+}
+
+/* Set (bit 1) or clear the trigger of INTx or MSI (bit 0). */
+static void fz_irq_wire(struct fz *f, u8 arg)
+{
+	enum mtty_irq_mode mode = arg & 1 ? MTTY_IRQ_MSI : MTTY_IRQ_INTX;
+	struct mtty_irqmodel prev = f->irq;
+	bool on = arg & 2, may = mtty_irqmodel_may_wire(&f->irq, mode);
+	enum mtty_irq_signal got, want = MTTY_SIGNAL_NONE;
+
+	got = mtty_irqmodel_wire(&f->irq, &f->card, mode, on);
+	if (on && !may) {
+		FZ_EXPECT(f, !memcmp(&prev, &f->irq, sizeof(prev)),
+			  "refused wiring changed the model");
+	} else if (on) {
+		FZ_EXPECT(f, f->irq.mode == mode, "wired mode %u is %u", mode,
+			  f->irq.mode);
+		if (mode == MTTY_IRQ_INTX && mtty_card_intx_level(&f->card))
+			want = MTTY_SIGNAL_INTX;
+		if (mode == MTTY_IRQ_MSI && mtty_card_irq_ports(&f->card))
+			want = MTTY_SIGNAL_MSI;
+	} else {
+		FZ_EXPECT(f, f->irq.mode == (prev.mode == mode ?
+					     MTTY_IRQ_NONE : prev.mode),
+			  "clearing mode %u left %u (was %u)", mode,
+			  f->irq.mode, prev.mode);
+	}
+	fz_expect_signal(f, want, got, "wire");
+}
+
+/* What user space does with a wired interrupt: mask, unmask, trigger. */
+static void fz_irq_user(struct fz *f, u8 arg)
+{
+	struct mtty_irqmodel prev = f->irq;
+	bool intx = prev.mode == MTTY_IRQ_INTX;
+	bool level = mtty_card_intx_level(&f->card);
+	enum mtty_irq_signal got, want = MTTY_SIGNAL_NONE;
+
+	switch (arg % 3) {
+	case 0:
+		mtty_irqmodel_intx_mask(&f->irq);
+		FZ_EXPECT(f, f->irq.intx_masked == intx, "mask in mode %u",
+			  prev.mode);
+		break;
+	case 1:
+		got = mtty_irqmodel_intx_unmask(&f->irq, &f->card);
+		if (intx && level)
+			want = MTTY_SIGNAL_INTX;
+		fz_expect_signal(f, want, got, "unmask");
+		FZ_EXPECT(f, f->irq.intx_masked == (intx && level),
+			  "unmask left masked %d, line %d", f->irq.intx_masked,
+			  level);
+		break;
+	default:
+		got = mtty_irqmodel_soft_trigger(&f->irq);
+		if (intx)
+			want = MTTY_SIGNAL_INTX;
+		else if (prev.mode == MTTY_IRQ_MSI)
+			want = MTTY_SIGNAL_MSI;
+		fz_expect_signal(f, want, got, "software trigger");
+		FZ_EXPECT(f, f->irq.intx_masked == intx,
+			  "software trigger: masked %d", f->irq.intx_masked);
+		break;
+	}
+	FZ_EXPECT(f, f->irq.mode == prev.mode, "user action changed the mode");
+}
+
+/*
+ * After the driver's update: state that only its mode may hold, and
+ * nothing left to signal on a second look.
+ */
+static void fz_check_irq(struct fz *f)
+{
+	struct mtty_irqmodel again = f->irq;
+	const struct mtty_irqmodel *im = &f->irq;
+
+	FZ_EXPECT(f, im->mode == MTTY_IRQ_NONE || im->mode == MTTY_IRQ_INTX ||
+		  im->mode == MTTY_IRQ_MSI, "mode %u", im->mode);
+	FZ_EXPECT(f, im->mode == MTTY_IRQ_INTX || !im->intx_masked,
+		  "INTx masked in mode %u", im->mode);
+	if (im->mode == MTTY_IRQ_MSI)
+		FZ_EXPECT(f, im->msi_ports == mtty_card_irq_ports(&f->card),
+			  "MSI ports 0x%x, requesting 0x%x", im->msi_ports,
+			  mtty_card_irq_ports(&f->card));
+	else
+		FZ_EXPECT(f, !im->msi_ports, "MSI ports 0x%x in mode %u",
+			  im->msi_ports, im->mode);
+	if (im->mode == MTTY_IRQ_INTX && mtty_card_intx_level(&f->card))
+		FZ_EXPECT(f, im->intx_masked, "INTx high, not signalled");
+	fz_expect_signal(f, MTTY_SIGNAL_NONE,
+			 mtty_irqmodel_update(&again, &f->card),
+			 "second update");
+	FZ_EXPECT(f, !memcmp(&again, im, sizeof(again)),
+		  "second update changed the model");
+}
+
 static void fz_op(struct fz *f)
 {
 	static struct fz_view before;
 	unsigned int off, bar, reg, n;
 	u8 val;
 
-	switch (fz_byte(f) % 8) {
+	switch (fz_byte(f) % 10) {
 	case 0:
 		fz_init(f, 1 + (fz_byte(f) & 1));
 		break;
 	case 1:
 		off = fz_cfg_off(f);
-		val = mtty_card_config_read(&f->card, off);
-		if (off >= MTTY_PCI_CONFIG_SIZE)
-			FZ_EXPECT(f, val == 0xff, "config read 0x%x: 0x%02x",
-				  off, val);
+		fz_cfg_read(f, off, 1 + (fz_byte(f) & 3));
 		break;
 	case 2:
 		off = fz_cfg_off(f);
@@ -347,6 +491,12 @@ static void fz_op(struct fz *f)
 		for (unsigned int i = 0; i < n; i++)
 			fz_bar_write(f, bar, UART_TX, (u8)(val + i));
 		break;
+	case 8:
+		fz_irq_wire(f, fz_byte(f));
+		break;
+	case 9:
+		fz_irq_user(f, fz_byte(f));
+		break;
 	default:
 		off = fz_cfg_off(f);
 		off = off == UINT_MAX ? off : off & ~3u;
@@ -375,10 +525,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.op = 0;
 	fz_init(&f, 1 + (fz_byte(&f) & 1));
 	fz_check(&f);
+	fz_check_irq(&f);
 	while (f.pos < f.size) {
 		f.op++;
 		fz_op(&f);
+		fz_irq_update(&f);
 		fz_check(&f);
+		fz_check_irq(&f);
 	}
 	return 0;
 }

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Interrupt decisions of an mtty device, following the vfio-pci conventions
+ * that QEMU relies on:
+ *  - INTx is level-triggered and automasked: a rising line is signalled
+ *    once and masks INTx until user space unmasks it, at which point a line
+ *    still asserted is signalled again;
+ *  - MSI (one vector) is edge-like: it is signalled whenever a port starts
+ *    requesting service;
+ *  - one of the two at a time, as vfio-pci allows.
+ *
+ * The functions only decide: they return which eventfd the caller must
+ * signal.  No kernel headers (see mtty_model_types.h); not thread-safe, the
+ * caller serialises them with the card model they look at.
+ */
+#ifndef MTTY_IRQMODEL_H
+#define MTTY_IRQMODEL_H
+
+#include "mtty_model_types.h"
+#include "mtty_card.h"
+
+/* Which interrupt the user has wired up. */
+enum mtty_irq_mode {
+	MTTY_IRQ_NONE,
+	MTTY_IRQ_INTX,
+	MTTY_IRQ_MSI,
+};
+
+/* The eventfd a decision asks the caller to signal. */
+enum mtty_irq_signal {
+	MTTY_SIGNAL_NONE,
+	MTTY_SIGNAL_INTX,
+	MTTY_SIGNAL_MSI,
+};
+
+struct mtty_irqmodel {
+	enum mtty_irq_mode mode;
+	bool intx_masked;		/* automasked or masked by the user */
+	unsigned int msi_ports;		/* ports already signalled over MSI */
+};
+
+/* Nothing wired up, nothing masked. */
+void mtty_irqmodel_init(struct mtty_irqmodel *im);
+
+/* Device reset: the lines go low, the wiring stays. */
+void mtty_irqmodel_reset(struct mtty_irqmodel *im);
+
+/*
+ * The card's lines may have changed (after every access to it): whether an
+ * interrupt must be signalled now.
+ */
+enum mtty_irq_signal mtty_irqmodel_update(struct mtty_irqmodel *im,
+					  const struct mtty_card *card);
+
+/* Whether @mode may be wired up now: not while the other one is. */
+bool mtty_irqmodel_may_wire(const struct mtty_irqmodel *im,
+			    enum mtty_irq_mode mode);
+
+/*
+ * A trigger eventfd of @mode (INTx or MSI) was set (@on) or cleared.
+ * Setting one starts from a fresh line: an interrupt already pending is
+ * signalled at once.
+ */
+enum mtty_irq_signal mtty_irqmodel_wire(struct mtty_irqmodel *im,
+					const struct mtty_card *card,
+					enum mtty_irq_mode mode, bool on);
+
+/* User space masks INTx. */
+void mtty_irqmodel_intx_mask(struct mtty_irqmodel *im);
+
+/* User space unmasks INTx: a line still asserted signals again. */
+enum mtty_irq_signal mtty_irqmodel_intx_unmask(struct mtty_irqmodel *im,
+					       const struct mtty_card *card);
+
+/*
+ * A software trigger of the wired interrupt (vfio-pci offers it for
+ * testing); an INTx one automasks like a real one.
+ */
+enum mtty_irq_signal mtty_irqmodel_soft_trigger(struct mtty_irqmodel *im);
+
+#endif /* MTTY_IRQMODEL_H */
