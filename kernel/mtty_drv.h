@@ -13,6 +13,7 @@
 #include <linux/vfio.h>
 
 #include "mtty_card.h"
+#include "mtty_compat.h"
 #include "mtty_irqmodel.h"
 
 /* Region i lives at file offset i << MTTY_REGION_SHIFT of the device fd. */
@@ -61,7 +62,6 @@ static inline struct mtty_state *mtty_from_vdev(struct vfio_device *vdev)
 extern const struct vfio_device_ops mtty_vfio_ops;
 
 /* mtty_irq.c */
-void mtty_irq_signal(struct mtty_state *st, enum mtty_irq_signal sig);
 int mtty_irq_get_info(struct mtty_state *st, unsigned long arg);
 int mtty_irq_set(struct mtty_state *st, unsigned long arg);
 void mtty_irq_reset(struct mtty_state *st);
@@ -69,18 +69,31 @@ void mtty_irq_release(struct mtty_state *st);
 void mtty_irq_request(struct mtty_state *st, unsigned int count);
 
 /*
- * After anything that may change the card's lines.  Inline, so that the
- * register path pays one call into the model and no more while nothing is
- * to be signalled.
+ * Deliver a decision of the interrupt model.  Inline, as is the decision
+ * (mtty_irqmodel.h): the register path pays no call while nothing is to
+ * be signalled, and one less when something is.
  */
+static inline void mtty_irq_signal(struct mtty_state *st,
+				   enum mtty_irq_signal sig)
+{
+	lockdep_assert_held(&st->lock);
+	switch (sig) {
+	case MTTY_SIGNAL_INTX:
+		mtty_eventfd_signal(st->intx_trigger);
+		return;
+	case MTTY_SIGNAL_MSI:
+		mtty_eventfd_signal(st->msi_trigger);
+		return;
+	case MTTY_SIGNAL_NONE:
+		return;
+	}
+}
+
+/* After anything that may change the card's lines. */
 static inline void mtty_irq_update(struct mtty_state *st)
 {
-	enum mtty_irq_signal sig;
-
 	lockdep_assert_held(&st->lock);
-	sig = mtty_irqmodel_update(&st->irq, &st->card);
-	if (sig != MTTY_SIGNAL_NONE)
-		mtty_irq_signal(st, sig);
+	mtty_irq_signal(st, mtty_irqmodel_update(&st->irq, &st->card));
 }
 
 #endif /* MTTY_DRV_H */

@@ -23,22 +23,6 @@ static unsigned int mtty_irq_count(unsigned int index)
 	}
 }
 
-/* Deliver a decision of the interrupt model. */
-void mtty_irq_signal(struct mtty_state *st, enum mtty_irq_signal sig)
-{
-	lockdep_assert_held(&st->lock);
-	switch (sig) {
-	case MTTY_SIGNAL_INTX:
-		mtty_eventfd_signal(st->intx_trigger);
-		return;
-	case MTTY_SIGNAL_MSI:
-		mtty_eventfd_signal(st->msi_trigger);
-		return;
-	case MTTY_SIGNAL_NONE:
-		return;
-	}
-}
-
 int mtty_irq_get_info(struct mtty_state *st, unsigned long arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_irq_info, count);

@@ -16,40 +16,6 @@ void mtty_irqmodel_reset(struct mtty_irqmodel *im)
 	im->msi_ports = 0;
 }
 
-static enum mtty_irq_signal mtty_irqmodel_intx(struct mtty_irqmodel *im,
-					       const struct mtty_card *card)
-{
-	/* A masked line waits for the unmask, which looks again. */
-	if (im->intx_masked || !mtty_card_intx_level(card))
-		return MTTY_SIGNAL_NONE;
-	im->intx_masked = true;
-	return MTTY_SIGNAL_INTX;
-}
-
-static enum mtty_irq_signal mtty_irqmodel_msi(struct mtty_irqmodel *im,
-					      const struct mtty_card *card)
-{
-	unsigned int ports = mtty_card_irq_ports(card);
-	bool rising = ports & ~im->msi_ports;
-
-	/* Ports that stopped requesting may signal again when they restart. */
-	im->msi_ports = ports;
-	return rising ? MTTY_SIGNAL_MSI : MTTY_SIGNAL_NONE;
-}
-
-enum mtty_irq_signal mtty_irqmodel_update(struct mtty_irqmodel *im,
-					  const struct mtty_card *card)
-{
-	switch (im->mode) {
-	case MTTY_IRQ_INTX:
-		return mtty_irqmodel_intx(im, card);
-	case MTTY_IRQ_MSI:
-		return mtty_irqmodel_msi(im, card);
-	default:
-		return MTTY_SIGNAL_NONE;
-	}
-}
-
 bool mtty_irqmodel_may_wire(const struct mtty_irqmodel *im,
 			    enum mtty_irq_mode mode)
 {
