@@ -284,4 +284,5 @@ module_exit(mtty_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Mediated PCI serial card with loopback 16550A UARTs");
 MODULE_AUTHOR("The mtty developers");
+MODULE_VERSION(MTTY_VERSION);
 MODULE_SOFTDEP("pre: vfio_iommu_type1");

@@ -55,6 +55,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: mtty-client UUID COMMAND [ARGS]\n"
+		"       mtty-client --help | --version\n"
 		"\n"
 		"Open the mtty mediated device UUID through VFIO and run COMMAND:\n"
 		"  info          [resets] device flags, regions and irqs, one per line\n"
@@ -110,6 +111,10 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
+		return CLIENT_EXIT_OK;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("mtty-client %s\n", MTTY_VERSION);
 		return CLIENT_EXIT_OK;
 	}
 	if (argc < 3)

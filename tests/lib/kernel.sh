@@ -192,6 +192,11 @@ suite_kernel() {
 	export KVER KIMAGE KMODDIR KCONFIG
 }
 
+# mtty_version: the project's version, from debian/changelog.
+mtty_version() {
+	sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$root/debian/changelog"
+}
+
 # suite_module SUITE [TARGET]: build kernel/ inside the suite's chroot with
 # make TARGET (default: modules; "sparse" is the W=1 + sparse build) and
 # print the module's path, build/SUITE/mtty.ko.  The build's output is in
@@ -217,7 +222,9 @@ suite_module() {
 			--exclude='.*.cmd' --exclude='*.mod*' --exclude=mtty_config.h \
 			--exclude='*.symvers' --exclude='*.order' --exclude=conftest.log .) |
 			tar -C "$ch$bdir" -xf -
+		# Only kernel/ is copied: the version comes from here.
 		if ! in_chroot "$ch" make -C "$bdir" KVER="$kver" \
+			MTTY_VERSION="$(mtty_version)" \
 			KDIR="/usr/src/linux-headers-$kver" "$target" >"$out/$target.log" 2>&1; then
 			echo "suite_module: make $target for $1 ($kver) failed (log: $out/$target.log)" >&2
 			tail -n 15 "$out/$target.log" >&2
