@@ -50,6 +50,9 @@ pkg-config
 libvirt-clients
 libxml2-utils
 file
+jq
+systemd
+dpkg-dev
 "
 
 missing=

@@ -65,7 +65,7 @@ started_before_libvirtd() {
 		not_ok "libvirtd.service started in this boot"
 		return
 	fi
-	log=$(journalctl -b -o json -t mtty-autostart -t mtty-mdevctl-start |
+	log=$(journalctl -b -o json -t mtty-autostart |
 		jq -r '[.__MONOTONIC_TIMESTAMP, .MESSAGE] | @tsv')
 	# One awk for all devices: the first line about each, and its time.
 	# shellcheck disable=SC2016  # awk program
@@ -107,8 +107,7 @@ started_before_libvirtd() {
 journal_clean() {
 	ctx=$1
 	bad=$(journalctl -b -p warning -o cat -u mtty-autostart.service \
-		-u 'mtty-mdevctl-start@*' -t mtty-autostart -t mtty-mdevctl-start \
-		-t mtty-callout 2>&1)
+		-t mtty-autostart -t mtty-callout 2>&1)
 	if [ -z "$bad" ]; then
 		ok "journal: no warning or error from mtty's units $ctx"
 	else
@@ -122,13 +121,20 @@ journal_clean() {
 		not_ok "systemd: no failed mtty unit $ctx"
 		printf '%s\n' "$failed" | notes
 	fi
-	# udev names the rule file and line of a bad rule or failed program;
-	# mdevctl's own rule (if it were used) fails on /usr/sbin/mdevctl.
+	# udev names the rule file and line of a bad rule or failed program.
+	# Debian's mdevctl rule runs /usr/sbin/mdevctl, which its package does
+	# not install (see the administrator's guide): its failure is
+	# Debian's, left alone by mtty, and shown, not judged.
+	stock=$(journalctl -b -o cat -u systemd-udevd.service 2>&1 |
+		grep -F '/usr/sbin/mdevctl' || true)
+	[ -z "$stock" ] || printf 'Debian mdevctl rule: %s\n' "$stock" | sort -u | head -n 3 | notes
 	bad=$(journalctl -b -o cat -u systemd-udevd.service 2>&1 |
-		grep -E '60-mdevctl|70-mtty|mtty-vfio-group|mdevctl' || true)
+		grep -E '60-mdevctl|70-mtty|mtty-vfio-group|mdevctl' |
+		grep -vF '/usr/sbin/mdevctl' || true)
 	# Errors of anything but libvirtd (checked below) about mdevctl or mtty.
 	bad2=$(journalctl -b -o short-monotonic -p err 2>&1 |
-		grep -Ei 'mdevctl|mtty' | grep -v ' libvirtd\[' || true)
+		grep -Ei 'mdevctl|mtty' | grep -v ' libvirtd\[' |
+		grep -vF '/usr/sbin/mdevctl' || true)
 	if [ -z "$bad$bad2" ]; then
 		ok "journal: no udev or mdevctl error $ctx"
 	else

@@ -4,7 +4,7 @@
 # Stage 1, first boot of a fresh image with mtty just installed: what the
 # boot did with nothing defined, mdevctl types, the callout called as
 # mdevctl calls it, definitions for the reboot, start/stop/undefine/list,
-# the udev hand-off when the parent appears, and bad input. Sourced by
+# the start of the auto definitions when the parent appears, and bad input. Sourced by
 # boot.sh (lib.sh loaded).
 
 CALLOUT=/etc/mdevctl.d/scripts.d/callouts/mtty-callout
@@ -14,6 +14,15 @@ check "mtty module loaded at boot (modules-load.d)" test -d /sys/module/mtty
 check "callout linked from /etc/mdevctl.d/scripts.d/callouts" test -x "$CALLOUT"
 check "mtty-autostart.service is enabled" systemctl -q is-enabled mtty-autostart.service
 check "mtty-autostart.service is active after boot" systemctl -q is-active mtty-autostart.service
+# Scoped to mtty: mdevctl's own udev rule (for every parent) is not
+# overridden, and nothing of mtty's lives in /etc/udev or a unit for
+# other parents.
+check "mdevctl's 60-mdevctl.rules is not overridden in /etc/udev/rules.d" \
+	sh -c '! test -e /etc/udev/rules.d/60-mdevctl.rules'
+check "mtty's udev rules are in udev's own directory, not /etc" \
+	sh -c '! ls /etc/udev/rules.d/*mtty* >/dev/null 2>&1'
+check "no unit of mtty serves other parents" \
+	sh -c '! systemctl list-unit-files "mtty-mdevctl-start@*" --no-legend | grep -q .'
 msg=$(journalctl -b -o cat -t mtty-autostart 2>&1)
 if printf '%s\n' "$msg" | grep -q 'nothing to start'; then
 	ok "nothing defined: mtty-autostart.service logs a clean no-op"
@@ -107,22 +116,23 @@ check "mdevctl list --defined does not show it" \
 client_loopback "$UUID_TRANSIENT"
 expect_ok "mdevctl stop of the transient device" mdevctl stop --uuid "$UUID_TRANSIENT"
 
-# --- module loading by the callout, then udev's hand-off ---------------
+# --- module loading by the callout, then the autostart ---------------
 expect_ok "rmmod mtty with no device left" rmmod mtty
 expect_ok "mdevctl start -u $UUID_MANUAL with the module unloaded" \
 	mdevctl start --uuid "$UUID_MANUAL"
 check "the callout loaded the module" test -d /sys/module/mtty
 check "manual device started" active "$UUID_MANUAL"
-# Loading the module made the parent appear: the udev rule queued
-# mtty-mdevctl-start@mtty.service, which starts the auto definitions.
+# Loading the module made the parent appear: 70-mtty-autostart.rules made
+# systemd start mtty-autostart.service again, which starts the auto
+# definitions (the one path that starts them, at boot too).
 i=0
 while [ $i -lt 60 ] && ! { active "$UUID_AUTO" && active "$gen"; }; do
 	sleep 1
 	i=$((i + 1))
 done
-check "udev rule + mtty-mdevctl-start@mtty.service started both auto devices when the parent appeared (${i} s)" \
+check "the parent's appearance started mtty-autostart.service, which started both auto devices (${i} s)" \
 	sh -c "test -e $MDEVS/$UUID_AUTO && test -e $MDEVS/$gen"
-journalctl -b -o cat -u mtty-mdevctl-start@mtty.service | notes
+journalctl -b -o cat -u mtty-autostart.service | tail -n 4 | notes
 for u in "$UUID_AUTO" "$gen" "$UUID_MANUAL"; do
 	mdevctl stop --uuid "$u" >/dev/null 2>&1
 done
