@@ -41,7 +41,7 @@ SUITES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/lib/suites.list)
 # cached) and 6.12, the reboot tests on full Debian 12 and 13 systems, a
 # libvirt guest on Debian 12, and `make demo`'s walkthrough (so that it
 # cannot rot).  About 45 minutes on 2 cores with warm caches.
-TEST_STAGES := unit fuzzmodel callout client vfiohost fuzzhost libvirt-xml lint matrix \
+TEST_STAGES := unit fuzzmodel callout client vfiohost fuzzhost libvirt-xml lint deb matrix \
 	$(addprefix vm:,$(SUITES)) reliability reliability:trixie \
 	rootfs rootfs:trixie libvirt demo
 
@@ -91,6 +91,13 @@ test-debug: tools
 ## the bounded fuzz/stress slice on 6.1 and 6.12
 test-reliability: tools
 	sh tests/run-all.sh reliability reliability:trixie
+
+# The Debian source and binary packages mtty and mtty-dkms, for Debian 12
+# and 13, each built in a clean chroot of its suite and checked with
+# lintian; results in build/deb/SUITE/.
+## Debian packages (mtty, mtty-dkms) for bookworm and trixie, with lintian
+deb:
+	sh tests/run-all.sh deb
 
 # Build (or find in the cache) the debug kernel only, so that later
 # `make test` runs take their reliability slice on it.
@@ -154,4 +161,4 @@ help:
 			printf "make %-17s %s\n", t, d } { d = "" }' $(MAKEFILE_LIST)
 	@echo "KVER=... / KDIR=... choose the target kernel of make (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-full matrix test-vm test-rootfs test-libvirt test-debug test-reliability debug-kernel lint demo demo-sysfs bench clean help
+.PHONY: all kernel tools deps check test test-full deb matrix test-vm test-rootfs test-libvirt test-debug test-reliability debug-kernel lint demo demo-sysfs bench clean help

@@ -63,7 +63,7 @@ clang_tidy_clean() {
 shell_scripts() {
 	{
 		find . -path ./.git -prune -o -type f \( -name '*.sh' -o -path './.ci/run' \) -print
-		grep -rlE '^#!/bin/(ba)?sh' tests udev systemd mdevctl-callouts 2>/dev/null
+		grep -rlE '^#!/bin/(ba)?sh' tests udev systemd mdevctl-callouts debian libvirt-xml 2>/dev/null
 	} | sort -u
 }
 

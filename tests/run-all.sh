@@ -22,6 +22,7 @@ summary=
 stage_cmd() {
 	case $1 in
 	matrix) echo "sh tests/matrix/run.sh" ;;
+	deb) echo "sh scripts/build-deb.sh" ;;
 	hostdeps:*) echo "sh tests/hostdeps/run.sh ${1#hostdeps:}" ;;
 	vm:*) echo "sh tests/vm/run-vm.sh --kernel ${1#vm:} --suite all" ;;
 	# The full-system tiers on a Debian system of that suite.
