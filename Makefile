@@ -39,19 +39,22 @@ SUITES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/lib/suites.list)
 # kernel, in its own chroot), the driver suite and nested guest booted on
 # every suite's kernel, the fuzz and stress slice on 6.1 (debug kernel if
 # cached) and 6.12, the reboot tests on full Debian 12 and 13 systems, a
-# libvirt guest on Debian 12, and `make demo`'s walkthrough (so that it
-# cannot rot).  About 45 minutes on 2 cores with warm caches.
+# libvirt guest on Debian 12, `make demo`'s walkthrough (so that it
+# cannot rot), and the Debian packages: built for Debian 12 and 13 with
+# lintian, then installed, rebooted and purged on Debian 13.  About 45
+# minutes on 2 cores with warm caches.
 TEST_STAGES := unit fuzzmodel callout client vfiohost fuzzhost libvirt-xml lint deb matrix \
 	$(addprefix vm:,$(SUITES)) reliability reliability:trixie \
-	rootfs rootfs:trixie libvirt demo
+	rootfs rootfs:trixie libvirt demo package:trixie
 
 # What does not fit beside them in an hour: the libvirt tier and the
 # walkthrough on a Debian 13 system (libvirt 11.3, QEMU 10), `make deps` +
-# `make` on a fresh Debian 13 host (a chroot), and the 1,000,000-op run on
-# the debug kernel (whose build alone takes 20-50 minutes when it is not
-# cached).
+# `make` on a fresh Debian 13 host (a chroot), the packages' whole life
+# (upgrade, a second kernel, remove, reinstall, purge) on Debian 12 and
+# 13, and the 1,000,000-op run on the debug kernel (whose build alone
+# takes 20-50 minutes when it is not cached).
 FULL_STAGES := $(TEST_STAGES) --subtotal=test libvirt:trixie demo:trixie \
-	hostdeps:trixie debug
+	hostdeps:trixie package-full:bookworm package-full:trixie debug
 
 # Everything, on a fresh Debian machine too: installs what it needs first.
 ## make deps, then every stage; ends with "N passed, N failed"
@@ -60,7 +63,7 @@ test: deps tools
 
 # `make test` and the tiers too long for it (FULL_STAGES above); the
 # debug kernel is built first when it is not cached.
-## make test plus libvirt and the demo on Debian 13, make deps there, the debug kernel
+## make test plus libvirt, demo and make deps on Debian 13, the packages' whole life, the debug kernel
 test-full: deps tools
 	sh tests/run-all.sh $(FULL_STAGES)
 
@@ -98,6 +101,13 @@ test-reliability: tools
 ## Debian packages (mtty, mtty-dkms) for bookworm and trixie, with lintian
 deb:
 	sh tests/run-all.sh deb
+
+# The packages' life on full Debian 12 and 13 systems: install (DKMS),
+# upgrade from an older version, a second kernel, remove, reinstall,
+# purge, each followed by a reboot.
+## the Debian packages' life (apt install, upgrade, remove, purge) on Debian 12 and 13
+test-package: tools
+	sh tests/run-all.sh package-full:bookworm package-full:trixie
 
 # Build (or find in the cache) the debug kernel only, so that later
 # `make test` runs take their reliability slice on it.
@@ -161,4 +171,4 @@ help:
 			printf "make %-17s %s\n", t, d } { d = "" }' $(MAKEFILE_LIST)
 	@echo "KVER=... / KDIR=... choose the target kernel of make (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-full deb matrix test-vm test-rootfs test-libvirt test-debug test-reliability debug-kernel lint demo demo-sysfs bench clean help
+.PHONY: all kernel tools deps check test test-full deb test-package matrix test-vm test-rootfs test-libvirt test-debug test-reliability debug-kernel lint demo demo-sysfs bench clean help

@@ -9,8 +9,8 @@
 #
 # A stage may name a Debian suite (tests/lib/suites.list) after a colon:
 # vm:trixie boots trixie's kernel, reliability:trixie takes its slice
-# there, rootfs:trixie, libvirt:trixie and demo:trixie run on a Debian 13
-# system.  Each stage's result is kept in build/results/STAGE, and the
+# there, rootfs:trixie, libvirt:trixie, demo:trixie and package:trixie
+# run on a Debian 13 system.  Each stage's result is kept in build/results/STAGE, and the
 # support table in README.md is rewritten from them (tests/support-table.sh).
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -23,6 +23,9 @@ stage_cmd() {
 	case $1 in
 	matrix) echo "sh tests/matrix/run.sh" ;;
 	deb) echo "sh scripts/build-deb.sh" ;;
+	# The Debian packages' life on a Debian system of that suite.
+	package:*) echo "env MTTY_SUITE=${1#package:} sh tests/package/run.sh" ;;
+	package-full:*) echo "env MTTY_SUITE=${1#package-full:} sh tests/package/run.sh --full" ;;
 	hostdeps:*) echo "sh tests/hostdeps/run.sh ${1#hostdeps:}" ;;
 	vm:*) echo "sh tests/vm/run-vm.sh --kernel ${1#vm:} --suite all" ;;
 	# The full-system tiers on a Debian system of that suite.

@@ -33,6 +33,11 @@
 cache=${MTTY_CACHE:-$HOME/.cache/mtty}
 keep=0
 verbose=0
+# A tier may set these before fullvm_setup: the script that prints the
+# root file system's path, and whether the project is installed into the
+# image with make install (the package tier installs its .debs inside).
+fullvm_rootfs=tests/rootfs/mkrootfs.sh
+fullvm_install=yes
 
 # fullvm_init ROOT TIER GUEST-NAME STAGE-PARAM: ROOT is the top of the
 # tree; TIER the tier's name (work files in $MTTY_CACHE/TIER-run, logs in
@@ -126,8 +131,8 @@ fullvm_setup() {
 		report fail "the $suite kernel and mtty.ko built in its chroot (tests/lib/kernel.sh)"
 		finish
 	fi
-	if ! rootfs=$(sh "$root/tests/rootfs/mkrootfs.sh"); then
-		report fail "build the Debian root file system (tests/rootfs/mkrootfs.sh)"
+	if ! rootfs=$(sh "$root/$fullvm_rootfs"); then
+		report fail "build the Debian root file system ($fullvm_rootfs)"
 		finish
 	fi
 	echo "# root file system: $rootfs"
@@ -145,14 +150,16 @@ fullvm_setup() {
 	# The image's own kernel and initramfs, outside the image for QEMU.
 	cp "$imgroot/boot/vmlinuz-$KVER" "$work/vmlinuz"
 	cp "$imgroot/boot/initrd.img-$KVER" "$work/initrd.img"
-	if fullvm_make install DESTDIR="$imgroot" KVER="$KVER" MTTY_KO="$ko" >"$logs/install.log" 2>&1; then
+	if [ "$fullvm_install" != yes ]; then
+		: # the tier installs mtty itself
+	elif fullvm_make install DESTDIR="$imgroot" KVER="$KVER" MTTY_KO="$ko" >"$logs/install.log" 2>&1; then
 		report ok "make install DESTDIR=<image root> KVER=$KVER ($suite)"
 	else
 		report fail "make install DESTDIR=<image root> KVER=$KVER ($suite) (log: $logs/install.log)"
 		tail -n 20 "$logs/install.log" | sed 's/^/#   /'
 		finish
 	fi
-	depmod -b "$imgroot" "$KVER"
+	[ "$fullvm_install" != yes ] || depmod -b "$imgroot" "$KVER"
 
 	guestdir=$imgroot/usr/local/lib/$guest_name
 	mkdir -p "$guestdir" "$imgroot/etc/systemd/system/multi-user.target.wants"

@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Package stage "reinstall": a boot without mtty (removed, definitions
+# kept): nothing fails; apt installs NEW again, DKMS builds for every
+# kernel with headers, and the package starts the auto devices at once.
+# Sourced by boot.sh (lib.sh loaded).
+
+# shellcheck source=tests/package/guest/pkglib.sh
+. "$HERE/pkglib.sh"
+
+check "no mtty module loaded after the removal and reboot" sh -c '! test -d /sys/module/mtty'
+definitions_kept "after the reboot without mtty"
+run systemctl list-units --failed --plain --no-legend
+check "no failed unit in a boot with definitions but no mtty ($OUT)" test -z "$OUT"
+apt_get "apt-get install ./mtty_${NEW}_amd64.deb ./mtty-dkms_${NEW}_all.deb again" \
+	install "$DEBS"/new/mtty_*.deb "$DEBS"/new/mtty-dkms_*.deb
+one_module "$KV" "$NEW"
+[ -d "/lib/modules/$KV2/kernel" ] && one_module "$KV2" "$NEW"
+i=0
+while [ $i -lt 60 ] && ! { active "$PKG_AUTO2" && active "$PKG_AUTO1"; }; do
+	sleep 1
+	i=$((i + 1))
+done
+check "the package started both auto devices at once (${i} s)" \
+	sh -c "test -e $MDEVS/$PKG_AUTO2 && test -e $MDEVS/$PKG_AUTO1"
+check "the manual one stays stopped" sh -c "! test -e $MDEVS/$PKG_MANUAL"
+client_loopback "$PKG_AUTO1"
+journal_clean "(stage reinstall)"
