@@ -142,10 +142,7 @@ install: install-module install-files
 # on a Secure Boot host, sign with your own key (DKMS does that itself).
 # MTTY_KO (a module built elsewhere, e.g. in a chroot of another suite
 # for a test image) is copied to the same place instead.
-install-module: mtty-build-module
-ifeq ($(DESTDIR),)
-	@$(MTTY_REFUSE_DKMS)
-endif
+install-module: mtty-check-one-module mtty-build-module
 ifeq ($(MTTY_KO),)
 	$(MAKE) -C $(MTTY_TOP)/kernel KVER=$(KVER) INSTALL_MOD_PATH=$(DESTDIR) \
 		CONFIG_MODULE_SIG_ALL= modules_install
@@ -154,6 +151,12 @@ else
 endif
 ifeq ($(DESTDIR),)
 	depmod -a $(KVER)
+endif
+
+# Before anything is built: refuse to add a second module.
+mtty-check-one-module:
+ifeq ($(DESTDIR),)
+	@$(MTTY_REFUSE_DKMS)
 endif
 
 # Everything but the module (which make install or DKMS provides).
@@ -224,11 +227,8 @@ endef
 # output and the generated header, with the version written into
 # dkms.conf (kernel/Makefile reads it from there).
 ## the same, with the module built by DKMS for every kernel
-dkms-install: mtty-dkms-source install-files
+dkms-install: mtty-check-dkms mtty-dkms-source install-files
 ifeq ($(DESTDIR),)
-	@command -v dkms >/dev/null || { echo "dkms-install: dkms is not installed (apt-get install dkms)" >&2; exit 1; }
-	@if dpkg-query -W -f='$${Status}' mtty-dkms 2>/dev/null | grep -q 'ok installed'; then \
-		echo "dkms-install: the mtty-dkms package provides the module already" >&2; exit 1; fi
 	@# What make install put in updates/ goes: DKMS's copy is the one.
 	$(MTTY_REMOVE_KOS)
 	@# Other versions that make dkms-install registered earlier.
@@ -237,6 +237,13 @@ ifeq ($(DESTDIR),)
 	dkms add -m mtty -v $(MTTY_VERSION) || dkms status -m mtty -v $(MTTY_VERSION) | grep -q .
 	dkms build -m mtty -v $(MTTY_VERSION) -k $(KVER)
 	dkms install -m mtty -v $(MTTY_VERSION) -k $(KVER) --force
+endif
+
+mtty-check-dkms:
+ifeq ($(DESTDIR),)
+	@command -v dkms >/dev/null || { echo "dkms-install: dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+	@if dpkg-query -W -f='$${Status}' mtty-dkms 2>/dev/null | grep -q 'ok installed'; then \
+		echo "dkms-install: the mtty-dkms package provides the module already" >&2; exit 1; fi
 endif
 
 mtty-dkms-source:
@@ -258,6 +265,6 @@ dkms-uninstall:
 	rm -rf $(DESTDIR)$(DKMS_SRC)
 
 .PHONY: mtty-build-module mtty-build-tools install install-module install-files uninstall \
-	dkms-install mtty-dkms-source dkms-uninstall
+	mtty-check-one-module mtty-check-dkms dkms-install mtty-dkms-source dkms-uninstall
 
 .DEFAULT_GOAL := $(MTTY_SAVED_GOAL)

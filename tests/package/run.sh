@@ -83,6 +83,11 @@ debs_into() {
 }
 debs_into first "$first"
 debs_into new "$new"
+# The source tree, for the check that its install steps refuse to add a
+# second module beside the package's.
+mkdir -p "$imgroot/root/mtty-src"
+(cd "$root" && git ls-files -z | xargs -0 tar -cf - --no-recursion) |
+	tar -C "$imgroot/root/mtty-src" -xf -
 # What `make install` from a source tree would have left.
 install -D -m 0644 "$ko" "$imgroot/lib/modules/$KVER/updates/mtty.ko"
 depmod -b "$imgroot" "$KVER"

@@ -42,14 +42,17 @@ fullvm_setup "builds and copies a Debian root file system" "$here/guest"
 # directories mdevctl needs stay).
 # (-o: the first install has just built everything.)
 u=$work/uninstall
+# Two kernels' modules: uninstall removes both, whatever KVER says.
 if fullvm_make -o mtty-build-module -o mtty-build-tools install DESTDIR="$u" KVER="$KVER" MTTY_KO="$ko" \
 	>"$logs/uninstall.log" 2>&1 &&
+	fullvm_make -o mtty-build-module -o mtty-build-tools install-module DESTDIR="$u" \
+		KVER="$KVER-other" MTTY_KO="$ko" >>"$logs/uninstall.log" 2>&1 &&
 	fullvm_make uninstall DESTDIR="$u" KVER="$KVER" >>"$logs/uninstall.log" 2>&1; then
 	left=$(cd "$u" && find . ! -type d)
 	if [ -z "$left" ]; then
-		report ok "make uninstall DESTDIR=... removes every installed file"
+		report ok "make uninstall DESTDIR=... removes every installed file, the module of every kernel"
 	else
-		report fail "make uninstall DESTDIR=... removes every installed file"
+		report fail "make uninstall DESTDIR=... removes every installed file, the module of every kernel"
 		printf '%s\n' "$left" | sed 's/^/#   left: /'
 	fi
 else

@@ -26,4 +26,12 @@ check "the package started both auto devices at once (${i} s)" \
 	sh -c "test -e $MDEVS/$PKG_AUTO2 && test -e $MDEVS/$PKG_AUTO1"
 check "the manual one stays stopped" sh -c "! test -e $MDEVS/$PKG_MANUAL"
 client_loopback "$PKG_AUTO1"
+
+# A source tree's install steps beside the package: refused before they
+# build anything, the package's module alone.
+expect_fail "make install from a source tree is refused while mtty-dkms is installed" \
+	"mtty-dkms package provides the module" make -C /root/mtty-src install
+expect_fail "make dkms-install is refused too" \
+	"mtty-dkms package provides the module" make -C /root/mtty-src dkms-install
+one_module "$KV" "$NEW"
 journal_clean "(stage reinstall)"
