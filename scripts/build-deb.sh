@@ -50,15 +50,7 @@ debchroot() {
 			[ -f "$tarball" ] && exit 0
 			rm -rf "$mtty_cache/debchroot/$1"-*.tar
 			echo "# making the $1 package build chroot (mmdebstrap, a few minutes)" >&2
-			if ! mmdebstrap --variant=apt --mode=root \
-				--aptopt='Acquire::Check-Valid-Until "false"' \
-				--include="$(echo "$debchroot_pkgs" | tr ' ' ,)" \
-				"$1" "$tarball.tmp.tar" >"$tarball.log" 2>&1; then
-				echo "build-deb: mmdebstrap $1 failed (log: $tarball.log)" >&2
-				tail -n 5 "$tarball.log" >&2
-				rm -f "$tarball.tmp.tar"
-				exit 1
-			fi
+			mtty_mmdebstrap "$1" "$debchroot_pkgs" "$tarball.tmp.tar" || exit 1
 			mv "$tarball.tmp.tar" "$tarball"
 		) 9>"$mtty_cache/debchroot/$1.lock" || return 1
 	fi

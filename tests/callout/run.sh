@@ -452,36 +452,9 @@ cat >"$tmp/dump-all" <<'EOF'
   }
 ]
 EOF
-# The same with --parent mtty: what the helper asks for.
-cat >"$tmp/dump-mtty" <<'EOF'
-[
-  {
-    "mtty": [
-      {
-        "11111111-1111-1111-1111-111111111111": {
-          "mdev_type": "mtty-2",
-          "start": "auto",
-          "attrs": []
-        }
-      },
-      {
-        "22222222-2222-2222-2222-222222222222": {
-          "mdev_type": "mtty-1",
-          "start": "manual",
-          "attrs": []
-        }
-      },
-      {
-        "44444444-4444-4444-4444-444444444444": {
-          "mdev_type": "mtty-1",
-          "start": "auto",
-          "attrs": []
-        }
-      }
-    ]
-  }
-]
-EOF
+# The same with --parent mtty: what the helper asks for (jq pretty-prints
+# as mdevctl does: two spaces, one key per line).
+jq '[.[0] | {mtty: .mtty}]' "$tmp/dump-all" >"$tmp/dump-mtty"
 
 cat >"$tmp/bin/mdevctl" <<'EOF'
 #!/bin/sh

@@ -80,6 +80,22 @@ mtty_key() {
 	echo "$@" | sha256sum | cut -c1-12
 }
 
+# mtty_mmdebstrap SUITE PACKAGES TARGET: a chroot of SUITE with PACKAGES
+# (space-separated) at TARGET (a directory, or a tarball if it ends in
+# .tar), its log in TARGET.log; on failure the log's end and status 1.
+mtty_mmdebstrap() {
+	# Testing's Release files may be past their Valid-Until.
+	if ! mmdebstrap --variant=apt --mode=root \
+		--aptopt='Acquire::Check-Valid-Until "false"' \
+		--include="$(echo "$2" | tr ' ' ,)" \
+		"$1" "$3" >"$3.log" 2>&1; then
+		echo "mmdebstrap $1 failed (log: $3.log)" >&2
+		tail -n 5 "$3.log" >&2
+		rm -rf "$3"
+		return 1
+	fi
+}
+
 # suite_chroot SUITE: the build chroot of SUITE, made by mmdebstrap the
 # first time (2-5 minutes) and cached; its path on stdout.  A lock keeps
 # parallel tiers from making the same chroot twice.
@@ -93,16 +109,7 @@ suite_chroot() {
 			[ -f "$dir/.mtty-complete" ] && exit 0
 			rm -rf "$dir"
 			echo "# making the $1 build chroot (mmdebstrap, a few minutes)" >&2
-			# Testing's Release files may be past their Valid-Until.
-			if ! mmdebstrap --variant=apt --mode=root \
-				--aptopt='Acquire::Check-Valid-Until "false"' \
-				--include="$(echo "$mtty_chroot_pkgs" | tr ' ' ,)" \
-				"$1" "$dir" >"$dir.log" 2>&1; then
-				echo "suite_chroot: mmdebstrap $1 failed (log: $dir.log)" >&2
-				tail -n 5 "$dir.log" >&2
-				rm -rf "$dir"
-				exit 1
-			fi
+			mtty_mmdebstrap "$1" "$mtty_chroot_pkgs" "$dir" || exit 1
 			touch "$dir/.mtty-complete"
 		) 9>"$mtty_cache/chroot/$1.lock" || return 1
 	fi

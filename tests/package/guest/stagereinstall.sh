@@ -17,12 +17,8 @@ apt_get "apt-get install ./mtty_${NEW}_amd64.deb ./mtty-dkms_${NEW}_all.deb agai
 	install "$DEBS"/new/mtty_*.deb "$DEBS"/new/mtty-dkms_*.deb
 one_module "$KV" "$NEW"
 [ -d "/lib/modules/$KV2/kernel" ] && one_module "$KV2" "$NEW"
-i=0
-while [ $i -lt 60 ] && ! { active "$PKG_AUTO2" && active "$PKG_AUTO1"; }; do
-	sleep 1
-	i=$((i + 1))
-done
-check "the package started both auto devices at once (${i} s)" \
+wait_active 60 "$PKG_AUTO2" "$PKG_AUTO1"
+check "the package started both auto devices at once (${WAITED} s)" \
 	sh -c "test -e $MDEVS/$PKG_AUTO2 && test -e $MDEVS/$PKG_AUTO1"
 check "the manual one stays stopped" sh -c "! test -e $MDEVS/$PKG_MANUAL"
 client_loopback "$PKG_AUTO1"

@@ -31,6 +31,24 @@ uuid_many() {
 . "$HERE/fullvm-guest.sh"
 
 active() { [ -e "$MDEVS/$1" ]; }
+
+# wait_active SECONDS UUID...: wait until every UUID is active, at most
+# SECONDS; the seconds waited in $WAITED.
+wait_active() {
+	limit=$1
+	shift
+	WAITED=0
+	while [ "$WAITED" -lt "$limit" ]; do
+		all=1
+		for u in "$@"; do
+			active "$u" || all=0
+		done
+		[ "$all" = 1 ] && return 0
+		sleep 1
+		WAITED=$((WAITED + 1))
+	done
+	return 1
+}
 defined() { [ -f "$DEFS/$1" ]; }
 
 # All definitions with their content, and the active devices: compared

@@ -125,12 +125,8 @@ check "manual device started" active "$UUID_MANUAL"
 # Loading the module made the parent appear: 70-mtty-autostart.rules made
 # systemd start mtty-autostart.service again, which starts the auto
 # definitions (the one path that starts them, at boot too).
-i=0
-while [ $i -lt 60 ] && ! { active "$UUID_AUTO" && active "$gen"; }; do
-	sleep 1
-	i=$((i + 1))
-done
-check "the parent's appearance started mtty-autostart.service, which started both auto devices (${i} s)" \
+wait_active 60 "$UUID_AUTO" "$gen"
+check "the parent's appearance started mtty-autostart.service, which started both auto devices (${WAITED} s)" \
 	sh -c "test -e $MDEVS/$UUID_AUTO && test -e $MDEVS/$gen"
 journalctl -b -o cat -u mtty-autostart.service | tail -n 4 | notes
 for u in "$UUID_AUTO" "$gen" "$UUID_MANUAL"; do
