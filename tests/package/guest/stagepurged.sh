@@ -9,8 +9,8 @@
 . "$HERE/pkglib.sh"
 
 check "no mtty module loaded" sh -c '! test -d /sys/module/mtty'
-check "no mtty unit known to systemd" \
-	sh -c '! systemctl list-unit-files "mtty*" --no-legend | grep -q .'
+check "mtty-autostart.service is unknown to systemd" \
+	sh -c '! systemctl list-unit-files "mtty-autostart*" --no-legend | grep -q .'
 run systemctl list-units --failed --plain --no-legend
 check "no failed unit ($OUT)" test -z "$OUT"
 definitions_kept "after the purge and a reboot"
