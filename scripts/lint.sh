@@ -55,7 +55,8 @@ clang_tidy_clean() {
 	# shellcheck disable=SC2046
 	out=$(clang-tidy --quiet --warnings-as-errors='*' \
 		--checks='-*,clang-analyzer-*,-clang-analyzer-valist.Uninitialized,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling' \
-		$(user_c_sources | grep -v fuzz_) -- -std=c11 -D_GNU_SOURCE -I kernel -I tools 2>&1) ||
+		$(user_c_sources | grep -v fuzz_) -- -std=c11 -D_GNU_SOURCE -DMTTY_VERSION='"lint"' \
+		-I kernel -I tools 2>&1) ||
 		{ echo "$out"; return 1; }
 	return 0
 }
