@@ -7,7 +7,9 @@
 # nothing of mtty's dependencies).  Checks that make deps picks the
 # packages of the host's release (the kernel source package of its own
 # series), that make builds mtty.ko for the chroot's kernel and the
-# client, and that make deps run again has nothing left to do.
+# client, that make install (kbuild's modules_install, into a staging
+# root) and make uninstall work there, and that make deps run again has
+# nothing left to do.
 #
 #   run.sh SUITE
 #
@@ -75,6 +77,21 @@ tap_check "$suite: make built tools/mtty-client" test -x "$work/root/src/mtty/to
 warn=$(grep -c 'warning:' "$logs/make.log")
 tap_is "$suite: make printed no compiler warning" 0 "$warn"
 
+# make install as a source user runs it, into a staging root: the module
+# through kbuild's modules_install (compressed as the kernel's own are),
+# carrying the version of debian/changelog; then make uninstall.
+fresh sh -c 'cd /src/mtty && make install DESTDIR=/tmp/stage' >"$logs/install.log" 2>&1
+rc=$?
+tap_is "$suite: make install DESTDIR=..., exit status" 0 "$rc"
+[ "$rc" -eq 0 ] || tail -n 15 "$logs/install.log" | sed 's/^/#   /'
+ko=$(find "$work/root/tmp/stage/lib/modules/$kver/updates" -name 'mtty.ko*' 2>/dev/null)
+tap_check "$suite: modules_install put one mtty.ko in updates/ ($(basename "${ko:-none}"))" \
+	test "$(printf '%s\n' "$ko" | grep -c .)" -eq 1
+ver=$(in_chroot "$work/root" modinfo -F version "${ko#"$work/root"}" 2>/dev/null)
+tap_is "$suite: the installed module's version is debian/changelog's" "$(mtty_version)" "$ver"
+fresh sh -c 'cd /src/mtty && make uninstall DESTDIR=/tmp/stage' >>"$logs/install.log" 2>&1
+left=$(cd "$work/root/tmp/stage" && find . ! -type d)
+tap_is "$suite: make uninstall DESTDIR=... leaves no file" "" "$left"
 fresh sh -c 'cd /src/mtty && make deps' >"$logs/deps2.log" 2>&1
 rc=$?
 tap_check "$suite: make deps again: exit 0, everything installed" \
