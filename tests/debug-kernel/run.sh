@@ -139,7 +139,11 @@ for f in "$src"/*.c "$src"/*.h "$src"/Kbuild "$src"/Makefile "$src"/conftest.sh;
 	esac
 done
 cp "$src"/probes/*.c "$work/kernel/probes/"
-if make -s -C "$work/kernel" KDIR="$build" >"$work/kbuild.log" 2>&1 &&
+# The copy has no debian/changelog beside it: the version comes from here.
+# shellcheck source=tests/lib/kernel.sh
+. "$root/tests/lib/kernel.sh"
+version=$(mtty_version)
+if make -s -C "$work/kernel" KDIR="$build" MTTY_VERSION="$version" >"$work/kbuild.log" 2>&1 &&
 	[ -f "$work/kernel/mtty.ko" ]; then
 	pass "mtty.ko built against $release"
 else
