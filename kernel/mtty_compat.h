@@ -14,6 +14,7 @@
 
 #include <linux/device.h>
 #include <linux/eventfd.h>
+#include <linux/uaccess.h>
 #include <linux/vfio.h>
 
 #include "mtty_config.h"
@@ -34,6 +35,13 @@
 #endif
 #if defined(HAVE_VFIO_GET_REGION_INFO_CAPS) && !defined(HAVE_EVENTFD_SIGNAL_ONE_ARG)
 #error "conftest: get_region_info_caps (>= 6.19) without one-argument eventfd_signal() (>= 6.8)"
+#endif
+
+#if defined(HAVE_VFIO_MIG_DATA_SIZE) && !defined(VFIO_MIG_GET_PRECOPY_INFO)
+#error "conftest: migration_get_data_size (>= 6.2) without VFIO_MIG_GET_PRECOPY_INFO (>= 6.2)"
+#endif
+#if defined(HAVE_VFIO_MIG_DATA_SIZE) && defined(HAVE_VFIO_FREE_DEVICE)
+#error "conftest: migration_get_data_size (>= 6.2) and vfio_free_device() (<= 6.1) both found"
 #endif
 
 static inline void mtty_eventfd_signal(struct eventfd_ctx *ctx)
@@ -94,6 +102,57 @@ static inline void mtty_vfio_free_device(struct vfio_device *vdev)
 	.get_region_info_caps = mtty_get_region_info_caps,
 #else
 #define MTTY_VFIO_REGION_INFO_OP
+#endif
+
+/*
+ * VFIO migration: 6.1 has STOP_COPY and P2P; 6.2 added the PRE_COPY states,
+ * their VFIO_MIG_GET_PRECOPY_INFO ioctl on the data fd and the
+ * migration_get_data_size op (mandatory from then on).  On 6.1 the core
+ * never asks for a PRE_COPY state, so the driver's arcs to them are dead
+ * code there: MTTY_STATE_PRE_COPY* name ERROR, a state mtty never enters.
+ */
+#ifdef HAVE_VFIO_MIG_DATA_SIZE
+#define MTTY_MIGRATION_PRE_COPY		VFIO_MIGRATION_PRE_COPY
+#define MTTY_STATE_PRE_COPY		VFIO_DEVICE_STATE_PRE_COPY
+#define MTTY_STATE_PRE_COPY_P2P		VFIO_DEVICE_STATE_PRE_COPY_P2P
+#define MTTY_VFIO_MIG_DATA_SIZE_OP \
+	.migration_get_data_size = mtty_mig_get_data_size,
+
+/*
+ * VFIO_MIG_GET_PRECOPY_INFO on a data fd in a PRE_COPY state: how much of
+ * the stream can be read now (@initial) and how much state changed since
+ * (@dirty).
+ */
+static inline long mtty_precopy_info(unsigned int cmd, unsigned long arg,
+				     u64 initial, u64 dirty)
+{
+	unsigned long minsz = offsetofend(struct vfio_precopy_info,
+					  dirty_bytes);
+	struct vfio_precopy_info info;
+
+	if (cmd != VFIO_MIG_GET_PRECOPY_INFO)
+		return -ENOTTY;
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	info.initial_bytes = initial;
+	info.dirty_bytes = dirty;
+	if (copy_to_user((void __user *)arg, &info, minsz))
+		return -EFAULT;
+	return 0;
+}
+#else
+#define MTTY_MIGRATION_PRE_COPY		0
+#define MTTY_STATE_PRE_COPY		VFIO_DEVICE_STATE_ERROR
+#define MTTY_STATE_PRE_COPY_P2P		VFIO_DEVICE_STATE_ERROR
+#define MTTY_VFIO_MIG_DATA_SIZE_OP
+
+static inline long mtty_precopy_info(unsigned int cmd, unsigned long arg,
+				     u64 initial, u64 dirty)
+{
+	return -ENOTTY;
+}
 #endif
 
 #endif /* MTTY_COMPAT_H */

@@ -51,6 +51,12 @@ struct mtty_state {
 	 * takes @lock.
 	 */
 	struct virqfd *intx_unmask_fd;
+
+	/* VFIO migration (mtty_migration.c), under @lock. */
+	enum vfio_device_mig_state mig_state;
+	struct mtty_migf *saving;	/* data fd of a saving session */
+	struct mtty_migf *resuming;	/* data fd of a resuming session */
+	bool dma_logging;		/* between log_start and log_stop */
 };
 
 static inline struct mtty_state *mtty_from_vdev(struct vfio_device *vdev)
@@ -60,6 +66,10 @@ static inline struct mtty_state *mtty_from_vdev(struct vfio_device *vdev)
 
 /* mtty_vfio.c */
 extern const struct vfio_device_ops mtty_vfio_ops;
+
+/* mtty_migration.c */
+void mtty_mig_init(struct mtty_state *st);
+void mtty_mig_reset(struct mtty_state *st);
 
 /* mtty_irq.c */
 int mtty_irq_get_info(struct mtty_state *st, unsigned long arg);

@@ -34,7 +34,13 @@ enum mtty_irq_signal {
 };
 
 struct mtty_irqmodel {
-	enum mtty_irq_mode mode;
+	enum mtty_irq_mode mode;	/* what the user has wired up */
+	/*
+	 * What the decisions follow: @mode while the device runs, none while
+	 * a migration has it stopped (VFIO's STOP states may not interrupt).
+	 */
+	enum mtty_irq_mode active;
+	bool stopped;
 	bool intx_masked;		/* automasked or masked by the user */
 	unsigned int msi_ports;		/* ports already signalled over MSI */
 };
@@ -77,7 +83,7 @@ mtty_irqmodel_msi(struct mtty_irqmodel *im, const struct mtty_card *card)
 static inline enum mtty_irq_signal
 mtty_irqmodel_update(struct mtty_irqmodel *im, const struct mtty_card *card)
 {
-	switch (im->mode) {
+	switch (im->active) {
 	case MTTY_IRQ_INTX:
 		return mtty_irqmodel_intx(im, card);
 	case MTTY_IRQ_MSI:
@@ -86,6 +92,40 @@ mtty_irqmodel_update(struct mtty_irqmodel *im, const struct mtty_card *card)
 		return MTTY_SIGNAL_NONE;
 	}
 }
+
+/* A migration stops the device: nothing is signalled until it runs. */
+void mtty_irqmodel_stop(struct mtty_irqmodel *im);
+
+/*
+ * The device runs again: what became pending while it was stopped is
+ * signalled now.
+ */
+enum mtty_irq_signal mtty_irqmodel_run(struct mtty_irqmodel *im,
+				       const struct mtty_card *card);
+
+/*
+ * Migration state (see mtty_mig.h): the source's wiring, INTx mask and
+ * MSI edge state, MTTY_IRQMODEL_STATE_SIZE bytes.
+ */
+#define MTTY_IRQMODEL_STATE_SIZE	4
+
+void mtty_irqmodel_save(const struct mtty_irqmodel *im, u8 *buf);
+
+/*
+ * Whether @buf holds a state mtty_irqmodel_save() can write for a card
+ * with @nr_ports ports.
+ */
+bool mtty_irqmodel_state_valid(const u8 *buf, unsigned int nr_ports);
+
+/*
+ * The destination of a migration takes over a saved state: the wiring
+ * stays the destination user's own (it sets up its eventfds itself), and
+ * whatever interrupt the card requests is signalled afresh once the device
+ * runs, because that user has not seen the source's signals: an INTx the
+ * source had signalled and automasked, or an MSI it had sent, is pending
+ * at the destination until the guest services the port.
+ */
+void mtty_irqmodel_resume(struct mtty_irqmodel *im);
 
 /* Whether @mode may be wired up now: not while the other one is. */
 bool mtty_irqmodel_may_wire(const struct mtty_irqmodel *im,

@@ -83,3 +83,44 @@ u16 mtty_pci_command(const struct mtty_pci *pci)
 {
 	return pci->cfg[PCI_COMMAND] | (pci->cfg[PCI_COMMAND + 1] << 8);
 }
+
+/* Where the bytes of the migration state come from, after the BAR count. */
+static unsigned int mtty_pci_state_off(unsigned int i)
+{
+	static const u8 head[] = { PCI_COMMAND, PCI_COMMAND + 1,
+				   PCI_INTERRUPT_LINE };
+
+	return i < sizeof(head) ? head[i] :
+	       PCI_BASE_ADDRESS_0 + (i - sizeof(head));
+}
+
+void mtty_pci_save(const struct mtty_pci *pci, u8 *buf)
+{
+	unsigned int i;
+
+	buf[0] = pci->cfg[PCI_COMMAND];
+	buf[1] = pci->cfg[PCI_COMMAND + 1];
+	buf[2] = pci->cfg[PCI_INTERRUPT_LINE];
+	buf[3] = pci->nr_bars;
+	for (i = 0; i < 4 * pci->nr_bars; i++)
+		buf[4 + i] = pci->cfg[PCI_BASE_ADDRESS_0 + i];
+}
+
+bool mtty_pci_load(struct mtty_pci *pci, const u8 *buf)
+{
+	unsigned int i, n = 3 + 4 * pci->nr_bars;
+
+	if (buf[3] != pci->nr_bars)
+		return false;
+	/* All or nothing: check every byte before the first is stored. */
+	for (i = 0; i < n; i++) {
+		unsigned int off = mtty_pci_state_off(i);
+		u8 val = buf[i < 3 ? i : i + 1];
+
+		if ((val ^ pci->cfg[off]) & ~mtty_pci_wmask(pci, off))
+			return false;
+	}
+	for (i = 0; i < n; i++)
+		pci->cfg[mtty_pci_state_off(i)] = buf[i < 3 ? i : i + 1];
+	return true;
+}

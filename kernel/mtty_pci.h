@@ -40,6 +40,22 @@ void mtty_pci_write(struct mtty_pci *pci, unsigned int off, u8 val);
 /* Bits of the byte at @off that software may change. */
 u8 mtty_pci_wmask(const struct mtty_pci *pci, unsigned int off);
 
+/*
+ * Migration state of the header (see mtty_mig.h): what software may have
+ * written, that is the command register, the interrupt line and the BARs.
+ * Layout: u16 command, u8 interrupt line, u8 BAR count, u32 per BAR.
+ */
+#define MTTY_PCI_STATE_SIZE(bars)	(4 + 4 * (bars))
+
+void mtty_pci_save(const struct mtty_pci *pci, u8 *buf);
+
+/*
+ * Set the header from the MTTY_PCI_STATE_SIZE(nr_bars) bytes at @buf.
+ * Returns false, leaving @pci unchanged, when the BAR count differs or a
+ * byte differs from the header in bits software cannot write.
+ */
+bool mtty_pci_load(struct mtty_pci *pci, const u8 *buf);
+
 /* Current command register. */
 u16 mtty_pci_command(const struct mtty_pci *pci);
 

@@ -288,3 +288,70 @@ void mtty_uart_write(struct mtty_uart *uart, unsigned int reg, u8 val)
 		return;
 	}
 }
+
+/* Layout of the migration state; see mtty_uart.h. */
+enum {
+	MTTY_ST_IER, MTTY_ST_FCR, MTTY_ST_LCR, MTTY_ST_MCR, MTTY_ST_LSR_ERR,
+	MTTY_ST_MSR_DELTA, MTTY_ST_SCR, MTTY_ST_FLAGS, MTTY_ST_DLL,
+	MTTY_ST_DLM, MTTY_ST_RX_COUNT, MTTY_ST_RESERVED,
+};
+
+#define MTTY_ST_THRI_PENDING	0x01
+
+unsigned int mtty_uart_state_size(const struct mtty_uart *uart)
+{
+	return MTTY_UART_STATE_FIXED + uart->rx_count;
+}
+
+void mtty_uart_save(const struct mtty_uart *uart, u8 *buf)
+{
+	unsigned int i;
+
+	buf[MTTY_ST_IER] = uart->ier;
+	buf[MTTY_ST_FCR] = uart->fcr;
+	buf[MTTY_ST_LCR] = uart->lcr;
+	buf[MTTY_ST_MCR] = uart->mcr;
+	buf[MTTY_ST_LSR_ERR] = uart->lsr_err;
+	buf[MTTY_ST_MSR_DELTA] = uart->msr_delta;
+	buf[MTTY_ST_SCR] = uart->scr;
+	buf[MTTY_ST_FLAGS] = uart->thri_pending ? MTTY_ST_THRI_PENDING : 0;
+	buf[MTTY_ST_DLL] = uart->divisor & 0xff;
+	buf[MTTY_ST_DLM] = uart->divisor >> 8;
+	buf[MTTY_ST_RX_COUNT] = uart->rx_count;
+	buf[MTTY_ST_RESERVED] = 0;
+	/* The FIFO in arrival order, whatever the ring's head. */
+	for (i = 0; i < uart->rx_count; i++)
+		buf[MTTY_UART_STATE_FIXED + i] =
+			uart->rx_buf[(uart->rx_head + i) % MTTY_UART_FIFO_SIZE];
+}
+
+bool mtty_uart_load(struct mtty_uart *uart, const u8 *buf, unsigned int len)
+{
+	struct mtty_uart u = {
+		.ier = buf[MTTY_ST_IER],
+		.fcr = buf[MTTY_ST_FCR],
+		.lcr = buf[MTTY_ST_LCR],
+		.mcr = buf[MTTY_ST_MCR],
+		.lsr_err = buf[MTTY_ST_LSR_ERR],
+		.msr_delta = buf[MTTY_ST_MSR_DELTA],
+		.scr = buf[MTTY_ST_SCR],
+		.thri_pending = buf[MTTY_ST_FLAGS] & MTTY_ST_THRI_PENDING,
+		.divisor = buf[MTTY_ST_DLL] | (buf[MTTY_ST_DLM] << 8),
+		.rx_count = buf[MTTY_ST_RX_COUNT],
+	};
+	unsigned int i;
+
+	/* Only states the register writes above can produce are accepted. */
+	if ((u.ier & ~MTTY_IER_MASK) || (u.fcr & ~MTTY_FCR_KEEP) ||
+	    (u.fcr && !mtty_uart_fifo_enabled(&u)) ||
+	    (u.mcr & ~MTTY_MCR_MASK) || (u.lsr_err & ~UART_LSR_OE) ||
+	    (u.msr_delta & ~UART_MSR_ANY_DELTA) ||
+	    (buf[MTTY_ST_FLAGS] & ~MTTY_ST_THRI_PENDING) ||
+	    buf[MTTY_ST_RESERVED] || u.rx_count > mtty_uart_rx_depth(&u) ||
+	    len != mtty_uart_state_size(&u))
+		return false;
+	for (i = 0; i < u.rx_count; i++)
+		u.rx_buf[i] = buf[MTTY_UART_STATE_FIXED + i];
+	*uart = u;
+	return true;
+}

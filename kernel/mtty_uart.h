@@ -51,6 +51,23 @@ u8 mtty_uart_iir(const struct mtty_uart *uart);
 /* True while the UART drives its interrupt output. */
 bool mtty_uart_irq_pending(const struct mtty_uart *uart);
 
+/*
+ * Migration state of the UART (see mtty_mig.h): MTTY_UART_STATE_FIXED
+ * bytes of registers, then the receive FIFO's bytes, oldest first.
+ */
+#define MTTY_UART_STATE_FIXED	12
+
+/* Bytes mtty_uart_save() writes. */
+unsigned int mtty_uart_state_size(const struct mtty_uart *uart);
+void mtty_uart_save(const struct mtty_uart *uart, u8 *buf);
+
+/*
+ * Set the UART from the @len bytes mtty_uart_save() wrote.  Returns false,
+ * leaving @uart unchanged, when @len is not the size the bytes announce or
+ * a register holds bits the hardware does not have.
+ */
+bool mtty_uart_load(struct mtty_uart *uart, const u8 *buf, unsigned int len);
+
 /* Receive-FIFO trigger level selected by FCR: 1, 4, 8 or 14 bytes. */
 unsigned int mtty_uart_rx_trigger(const struct mtty_uart *uart);
 

@@ -282,6 +282,8 @@ static void mtty_reset(struct mtty_state *st)
 	mutex_lock(&st->lock);
 	mtty_card_reset(&st->card);
 	mtty_irq_reset(st);
+	/* A reset aborts a migration, as VFIO specifies. */
+	mtty_mig_reset(st);
 	mutex_unlock(&st->lock);
 }
 
@@ -318,6 +320,7 @@ static int mtty_init_dev(struct vfio_device *vdev)
 	mutex_init(&st->irq_gate);
 	mtty_card_init(&st->card, st->type->nr_ports);
 	mtty_irqmodel_init(&st->irq);
+	mtty_mig_init(st);
 	return 0;
 }
 
@@ -340,8 +343,14 @@ static int mtty_open_device(struct vfio_device *vdev)
 
 static void mtty_close_device(struct vfio_device *vdev)
 {
+	struct mtty_state *st = mtty_from_vdev(vdev);
+
 	dev_dbg(vdev->dev, "close\n");
-	mtty_irq_release(mtty_from_vdev(vdev));
+	/* Data fds kept open past the close must not see the next user. */
+	mutex_lock(&st->lock);
+	mtty_mig_reset(st);
+	mutex_unlock(&st->lock);
+	mtty_irq_release(st);
 }
 
 static void mtty_request(struct vfio_device *vdev, unsigned int count)

@@ -532,3 +532,86 @@ int vfio_mdev_eventfd_wait(int eventfd, int timeout_ms)
 		return -1;
 	}
 }
+
+/* VFIO_DEVICE_FEATURE with @size bytes of @data after the header. */
+static int device_feature(const struct vfio_mdev *dev, uint32_t flags,
+			  void *data, size_t size, const char *what)
+{
+	uint64_t buf[(sizeof(struct vfio_device_feature) + 64) /
+		     sizeof(uint64_t)] = { 0 };
+	struct vfio_device_feature *feat = (struct vfio_device_feature *)buf;
+
+	if (size > 64) {
+		errno = EINVAL;
+		report(dev, "%s: feature data too large", what);
+		return -1;
+	}
+	feat->argsz = sizeof(*feat) + size;
+	feat->flags = flags;
+	if (size)
+		memcpy(feat->data, data, size);
+	if (ioctl(dev->device_fd, VFIO_DEVICE_FEATURE, feat)) {
+		report(dev, "VFIO_DEVICE_FEATURE %s", what);
+		return -1;
+	}
+	if (size)
+		memcpy(data, feat->data, size);
+	return 0;
+}
+
+int vfio_mdev_mig_flags(const struct vfio_mdev *dev, uint64_t *flags)
+{
+	struct vfio_device_feature_migration mig = { 0 };
+
+	if (device_feature(dev, VFIO_DEVICE_FEATURE_GET |
+			   VFIO_DEVICE_FEATURE_MIGRATION, &mig, sizeof(mig),
+			   "GET MIGRATION"))
+		return -1;
+	*flags = mig.flags;
+	return 0;
+}
+
+int vfio_mdev_mig_get_state(const struct vfio_mdev *dev, uint32_t *state)
+{
+	struct vfio_device_feature_mig_state st = { 0 };
+
+	if (device_feature(dev, VFIO_DEVICE_FEATURE_GET |
+			   VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st,
+			   sizeof(st), "GET MIG_DEVICE_STATE"))
+		return -1;
+	*state = st.device_state;
+	return 0;
+}
+
+int vfio_mdev_mig_set_state(const struct vfio_mdev *dev, uint32_t state,
+			    int *data_fd)
+{
+	struct vfio_device_feature_mig_state st = { .device_state = state,
+						    .data_fd = -1 };
+
+	if (device_feature(dev, VFIO_DEVICE_FEATURE_SET |
+			   VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st,
+			   sizeof(st), "SET MIG_DEVICE_STATE"))
+		return -1;
+	*data_fd = st.data_fd;
+	return 0;
+}
+
+int vfio_mdev_mig_data_size(const struct vfio_mdev *dev, uint64_t *len)
+{
+	struct vfio_device_feature_mig_data_size size = { 0 };
+
+	if (device_feature(dev, VFIO_DEVICE_FEATURE_GET |
+			   VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, &size,
+			   sizeof(size), "GET MIG_DATA_SIZE"))
+		return -1;
+	*len = size.stop_copy_length;
+	return 0;
+}
+
+int vfio_mdev_feature_probe(const struct vfio_mdev *dev, uint32_t feature)
+{
+	return device_feature(dev, VFIO_DEVICE_FEATURE_PROBE |
+			      VFIO_DEVICE_FEATURE_SET | feature, NULL, 0,
+			      "PROBE");
+}

@@ -22,6 +22,30 @@
 
 #include <linux/vfio.h>
 
+/*
+ * Migration uAPI of Linux 6.2 (PRE_COPY, the data size), which the 6.1
+ * headers these tools may be built with lack; the numbers are ABI.
+ */
+#ifndef VFIO_MIGRATION_PRE_COPY
+#define VFIO_MIGRATION_PRE_COPY		(1 << 2)
+#define VFIO_DEVICE_STATE_PRE_COPY	6
+#define VFIO_DEVICE_STATE_PRE_COPY_P2P	7
+struct vfio_precopy_info {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 initial_bytes;
+	__aligned_u64 dirty_bytes;
+};
+
+#define VFIO_MIG_GET_PRECOPY_INFO	_IO(VFIO_TYPE, VFIO_BASE + 21)
+#endif
+#ifndef VFIO_DEVICE_FEATURE_MIG_DATA_SIZE
+#define VFIO_DEVICE_FEATURE_MIG_DATA_SIZE	9
+struct vfio_device_feature_mig_data_size {
+	__aligned_u64 stop_copy_length;
+};
+#endif
+
 /* Characters in a textual UUID: 8-4-4-4-12 hex digits and four hyphens. */
 #define VFIO_MDEV_UUID_LEN 36
 
@@ -135,5 +159,20 @@ int vfio_mdev_eventfd_open(void);
  * Returns 1 if it was signalled, 0 on timeout, -1 on error.
  */
 int vfio_mdev_eventfd_wait(int eventfd, int timeout_ms);
+
+/*
+ * VFIO migration (VFIO_DEVICE_FEATURE): the device's migration flags
+ * (VFIO_MIGRATION_*), its state (enum vfio_device_mig_state), and a change
+ * of state; @data_fd receives the fd of an arc that opens a data transfer
+ * session, else -1.
+ */
+int vfio_mdev_mig_flags(const struct vfio_mdev *dev, uint64_t *flags);
+/* VFIO_DEVICE_FEATURE_MIG_DATA_SIZE (Linux 6.2 and later). */
+int vfio_mdev_mig_data_size(const struct vfio_mdev *dev, uint64_t *len);
+/* Whether the device supports @feature for SET (VFIO_DEVICE_FEATURE_PROBE). */
+int vfio_mdev_feature_probe(const struct vfio_mdev *dev, uint32_t feature);
+int vfio_mdev_mig_get_state(const struct vfio_mdev *dev, uint32_t *state);
+int vfio_mdev_mig_set_state(const struct vfio_mdev *dev, uint32_t state,
+			    int *data_fd);
 
 #endif /* VFIO_MDEV_H */

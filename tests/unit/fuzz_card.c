@@ -20,6 +20,7 @@
 #include "fuzz_card.h"
 #include "mtty_card.h"
 #include "mtty_irqmodel.h"
+#include "mtty_mig.h"
 
 #define IIR_FIFO_BITS	0xc0
 #define LSR_IDLE	(UART_LSR_TEMT | UART_LSR_THRE)
@@ -437,13 +438,102 @@ static void fz_check_irq(struct fz *f)
 		  "second update changed the model");
 }
 
+/* FCR cannot be read back: after a load, IIR's FIFO bits tell. */
+static void fz_fifo_from_iir(struct fz *f)
+{
+	struct mtty_card copy = f->card;
+
+	for (unsigned int p = 0; p < MTTY_MAX_PORTS; p++)
+		f->fifo_on[p] = p < copy.nr_ports &&
+				(mtty_card_bar_read(&copy, p, UART_IIR) &
+				 IIR_FIFO_BITS) == IIR_FIFO_BITS;
+}
+
+/*
+ * Migrate: save, load into a fresh card of the same type whose user wired
+ * the same interrupt, and go on with the destination, which must read the
+ * same as the source everywhere.
+ */
+static void fz_migrate(struct fz *f)
+{
+	static u8 buf[MTTY_MIG_MAX_SIZE];
+	static struct fz_view src, dst;
+	static struct mtty_card card;
+	struct mtty_irqmodel im;
+	struct mtty_mig_error err;
+	unsigned int len;
+
+	len = mtty_mig_save(&f->card, &f->irq, buf, sizeof(buf));
+	FZ_EXPECT(f, len && len == mtty_mig_size(&f->card),
+		  "saved %u bytes, size says %u", len,
+		  mtty_mig_size(&f->card));
+	mtty_card_init(&card, f->card.nr_ports);
+	mtty_irqmodel_init(&im);
+	mtty_irqmodel_wire(&im, &card, f->irq.mode, true);
+	FZ_EXPECT(f, mtty_mig_load(&card, &im, buf, len, &err) == MTTY_MIG_OK,
+		  "own stream refused: %s at byte %u",
+		  mtty_mig_strerror(err.code), err.offset);
+	fz_view(&f->card, &src);
+	fz_view(&card, &dst);
+	FZ_EXPECT(f, !memcmp(&src, &dst, sizeof(src)),
+		  "destination reads differently");
+	FZ_EXPECT(f, im.mode == f->irq.mode && !im.intx_masked &&
+		  !im.msi_ports, "destination interrupt state not fresh");
+	f->card = card;
+	f->irq = im;
+}
+
+/*
+ * Load a damaged stream of the card into it: @arg bit 0 makes the checksum
+ * right again, bit 1 truncates; then (arg >> 2) & 7 bytes are replaced.
+ * A refused stream changes nothing; an accepted one saves back the same.
+ */
+static void fz_load_damaged(struct fz *f, u8 arg)
+{
+	static u8 buf[MTTY_MIG_MAX_SIZE + 8], again[MTTY_MIG_MAX_SIZE];
+	struct mtty_card before = f->card;
+	struct mtty_irqmodel im_before = f->irq;
+	struct mtty_mig_error err;
+	unsigned int len, n;
+
+	len = mtty_mig_save(&f->card, &f->irq, buf, sizeof(buf));
+	if (arg & 2)
+		len = fz_byte(f) % (len + 8);
+	for (n = (arg >> 2) & 7; n; n--) {
+		unsigned int pos = fz_byte(f) % (len ? len : 1);
+
+		buf[pos] = fz_byte(f);
+	}
+	if ((arg & 1) && len >= MTTY_MIG_TRAILER_SIZE) {
+		u32 crc = mtty_mig_crc32(buf, len - MTTY_MIG_TRAILER_SIZE);
+
+		for (n = 0; n < 4; n++)
+			buf[len - MTTY_MIG_TRAILER_SIZE + n] = crc >> (8 * n);
+	}
+	if (mtty_mig_load(&f->card, &f->irq, buf, len, &err) != MTTY_MIG_OK) {
+		FZ_EXPECT(f, err.code != MTTY_MIG_OK, "refusal without reason");
+		FZ_EXPECT(f, !memcmp(&before, &f->card, sizeof(before)) &&
+			  !memcmp(&im_before, &f->irq, sizeof(im_before)),
+			  "refused stream (%s) changed the card",
+			  mtty_mig_strerror(err.code));
+		return;
+	}
+	/* The card part (all but the interrupt section) is canonical. */
+	n = mtty_mig_save(&f->card, &f->irq, again, sizeof(again));
+	FZ_EXPECT(f, n == len && !memcmp(buf, again, len - 12),
+		  "accepted stream does not save back the same");
+	FZ_EXPECT(f, f->irq.mode == im_before.mode,
+		  "a stream changed the interrupt wiring");
+	fz_fifo_from_iir(f);
+}
+
 static void fz_op(struct fz *f)
 {
 	static struct fz_view before;
 	unsigned int off, bar, reg, n;
 	u8 val;
 
-	switch (fz_byte(f) % 10) {
+	switch (fz_byte(f) % 12) {
 	case 0:
 		fz_init(f, 1 + (fz_byte(f) & 1));
 		break;
@@ -497,7 +587,13 @@ static void fz_op(struct fz *f)
 	case 9:
 		fz_irq_user(f, fz_byte(f));
 		break;
-	default:
+	case 10:
+		fz_migrate(f);
+		break;
+	case 11:
+		fz_load_damaged(f, fz_byte(f));
+		break;
+	case 7:
 		off = fz_cfg_off(f);
 		off = off == UINT_MAX ? off : off & ~3u;
 		for (unsigned int i = 0; i < 4; i++) {

@@ -9,7 +9,7 @@
 /*
  * Input format (every byte past the end reads as 0):
  *   byte 0: bit 0 selects 1 or 2 ports
- *   then operations, opcode byte % 10, each followed by the driver's
+ *   then operations, opcode byte % 12, each followed by the driver's
  *   interrupt update:
  *     0 init         n               ports = 1 + (n & 1)
  *     1 config read  o0 o1 n         1 + (n & 3) bytes at the offset, see
@@ -24,6 +24,12 @@
  *                                    MSI (a & 1) or INTx
  *     9 irq user     a               a % 3: INTx mask, INTx unmask,
  *                                    software trigger
+ *    10 migrate                      save, load into a fresh card, go on
+ *                                    with that one
+ *    11 load damaged a [n] (p v)*    the card's own stream: a & 2
+ *                                    truncates to n, (a >> 2) & 7 bytes
+ *                                    at p set to v, a & 1 re-seals the
+ *                                    CRC; then loaded into the card
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

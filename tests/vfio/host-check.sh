@@ -25,7 +25,7 @@ expect() {
 	expect_tap mtty-vfio-test "$bin" "$@"
 }
 
-expect 0 '^usage: mtty-vfio-test UUID' --help
+expect 0 '^usage: mtty-vfio-test \[--dest UUID\]' --help
 expect 0 'Every CHECK resets the device' -h
 expect 2 'missing UUID'
 expect 2 "malformed UUID 'not-a-uuid'" not-a-uuid
@@ -36,6 +36,10 @@ expect 1 "^not ok 4 - badargs: open mdev $absent" "$absent"
 expect 1 '^# 0 passed, 4 failed' "$absent"
 expect 1 "no such mdev device: .*$absent" "$absent" reset
 expect 1 '^1\.\.2$' "$absent" irq-msi reset
+expect 2 "malformed UUID 'bad'" --dest bad "$absent" migration
+expect 2 "malformed UUID 'bad'" --dest "$absent" --other bad "$absent"
+expect 1 "^not ok 1 - migration: open mdev $absent" --dest "$absent" \
+	"$absent" migration
 
 if can_fake_bus && fake_mdev "$bus" "$mdpy" mdpy-1 mdpy; then
 	run_on_fake_bus "$bus" "$bin" "$mdpy" >"$out" 2>&1

@@ -17,7 +17,11 @@ struct group {
 	const char *name;
 	const char *what;
 	int (*run)(struct mtty_card *card);
+	bool needs_dest;	/* runs only with --dest */
 };
+
+/* --dest and --other: the migration's peers. */
+static const char *dest_uuid, *other_uuid;
 
 static int run_intx(struct mtty_card *card)
 {
@@ -29,14 +33,21 @@ static int run_msi(struct mtty_card *card)
 	return test_irq(card, VFIO_PCI_MSI_IRQ_INDEX);
 }
 
+static int run_migration(struct mtty_card *card)
+{
+	return test_migration(card, dest_uuid, other_uuid);
+}
+
 /* In the order they run when none is named. */
 static const struct group groups[] = {
-	{ "irq-intx", "INTx delivery, masking, teardown", run_intx },
-	{ "irq-msi", "MSI delivery and teardown", run_msi },
+	{ "irq-intx", "INTx delivery, masking, teardown", run_intx, false },
+	{ "irq-msi", "MSI delivery and teardown", run_msi, false },
 	{ "reset", "VFIO_DEVICE_RESET returns the UARTs to reset state",
-	  test_reset },
+	  test_reset, false },
 	{ "badargs", "malformed ioctl arguments and accesses fail",
-	  test_badargs },
+	  test_badargs, false },
+	{ "migration", "VFIO migration into --dest, bad streams and arcs",
+	  run_migration, true },
 };
 
 #define NR_GROUPS	(sizeof(groups) / sizeof(groups[0]))
@@ -45,10 +56,13 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fputs("usage: mtty-vfio-test UUID [CHECK...]\n"
+	fputs("usage: mtty-vfio-test [--dest UUID] [--other UUID] UUID [CHECK...]\n"
 	      "\n"
 	      "Run the VFIO conformance checks on the mtty mediated device UUID\n"
-	      "(all of them, in this order, when no CHECK is named):\n", out);
+	      "(all of them, in this order, when no CHECK is named; migration\n"
+	      "only with --dest, a device of UUID's type to migrate into;\n"
+	      "--other names one of the other type, for the wrong-type check):\n",
+	      out);
 	for (i = 0; i < NR_GROUPS; i++)
 		fprintf(out, "  %-10s %s\n", groups[i].name, groups[i].what);
 	fputs("\n"
@@ -98,28 +112,45 @@ static void run_group(const struct group *g, const char *uuid)
 
 int main(int argc, char **argv)
 {
+	static char dest[VFIO_MDEV_UUID_LEN + 1], other[VFIO_MDEV_UUID_LEN + 1];
 	char uuid[VFIO_MDEV_UUID_LEN + 1];
-	int i, status;
+	int i, first, status;
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
 		return CLIENT_EXIT_OK;
 	}
-	if (argc < 2)
+	for (first = 1; first + 1 < argc; first += 2) {
+		char *slot;
+
+		if (!strcmp(argv[first], "--dest"))
+			slot = dest;
+		else if (!strcmp(argv[first], "--other"))
+			slot = other;
+		else
+			break;
+		if (vfio_mdev_uuid_parse(argv[first + 1], slot))
+			return usage_error("malformed UUID", argv[first + 1]);
+	}
+	dest_uuid = *dest ? dest : NULL;
+	other_uuid = *other ? other : NULL;
+	if (first >= argc)
 		return usage_error("missing UUID", "");
-	if (vfio_mdev_uuid_parse(argv[1], uuid))
-		return usage_error("malformed UUID", argv[1]);
+	if (vfio_mdev_uuid_parse(argv[first], uuid))
+		return usage_error("malformed UUID", argv[first]);
 	/* Every name is checked before the device is touched. */
-	for (i = 2; i < argc; i++)
+	for (i = first + 1; i < argc; i++)
 		if (!find_group(argv[i]))
 			return usage_error("unknown check", argv[i]);
 
-	if (argc == 2)
+	if (argc == first + 1) {
 		for (i = 0; i < (int)NR_GROUPS; i++)
-			run_group(&groups[i], uuid);
-	else
-		for (i = 2; i < argc; i++)
+			if (dest_uuid || !groups[i].needs_dest)
+				run_group(&groups[i], uuid);
+	} else {
+		for (i = first + 1; i < argc; i++)
 			run_group(find_group(argv[i]), uuid);
+	}
 	status = check_summary();
 	/* A failed flush (full disk, closed pipe) must not pass silently. */
 	if (fflush(stdout) == EOF) {

@@ -18,4 +18,11 @@ int test_reset(struct mtty_card *card);
 /* badargs.c: malformed ioctl arguments and accesses fail cleanly. */
 int test_badargs(struct mtty_card *card);
 
+/*
+ * migration.c: VFIO migration from @card into the mdev @dst_uuid of the
+ * same type; @other_uuid (may be NULL) is an mdev of the other type.
+ */
+int test_migration(struct mtty_card *card, const char *dst_uuid,
+		   const char *other_uuid);
+
 #endif /* MTTY_VFIO_TEST_H */
