@@ -40,12 +40,13 @@ SUITES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/lib/suites.list)
 # every suite's kernel, the fuzz and stress slice on 6.1 (debug kernel if
 # cached) and 6.12, the reboot tests on full Debian 12 and 13 systems, a
 # libvirt guest on Debian 12, `make demo`'s walkthrough (so that it
-# cannot rot), and the Debian packages: built for Debian 12 and 13 with
-# lintian, then installed, rebooted and purged on Debian 13.  About 45
-# minutes on 2 cores with warm caches.
+# cannot rot), a guest live-migrated between two QEMU 10 on Debian 13,
+# and the Debian packages: built for Debian 12 and 13 with lintian, then
+# installed, rebooted and purged on Debian 13.  About 50 minutes on 2
+# cores with warm caches.
 TEST_STAGES := unit fuzzmodel callout client vfiohost fuzzhost libvirt-xml lint deb matrix \
 	$(addprefix vm:,$(SUITES)) reliability reliability:trixie \
-	rootfs rootfs:trixie libvirt demo package:trixie
+	rootfs rootfs:trixie libvirt demo migrate:trixie package:trixie
 
 # What does not fit beside them in an hour: the libvirt tier and the
 # walkthrough on a Debian 13 system (libvirt 11.3, QEMU 10), `make deps` +
@@ -115,6 +116,13 @@ test-package: tools
 debug-kernel:
 	sh tests/debug-kernel/build.sh
 
+# Migration: the VFIO state machine and malformed streams without a VM on
+# every suite's kernel (tests/vm/cases/35-migration.sh, inside the vm
+# stages), and a live guest moved between two QEMU 10 on Debian 13.
+## migration: VFIO level on every suite's kernel, a live guest on Debian 13's QEMU 10
+test-migration: tools
+	sh tests/run-all.sh $(addprefix vm:,$(SUITES)) migrate:trixie
+
 # libvirt on that system: nodedev, a domain with the card, hot-plug, reboot.
 ## libvirt XML validation and a libvirt guest using the card
 test-libvirt: tools
@@ -171,4 +179,4 @@ help:
 			printf "make %-17s %s\n", t, d } { d = "" }' $(MAKEFILE_LIST)
 	@echo "KVER=... / KDIR=... choose the target kernel of make (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-full deb test-package matrix test-vm test-rootfs test-libvirt test-debug test-reliability debug-kernel lint demo demo-sysfs bench clean help
+.PHONY: all kernel tools deps check test test-full deb test-package matrix test-vm test-rootfs test-libvirt test-migration test-debug test-reliability debug-kernel lint demo demo-sysfs bench clean help

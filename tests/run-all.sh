@@ -9,9 +9,10 @@
 #
 # A stage may name a Debian suite (tests/lib/suites.list) after a colon:
 # vm:trixie boots trixie's kernel, reliability:trixie takes its slice
-# there, rootfs:trixie, libvirt:trixie, demo:trixie and package:trixie
-# run on a Debian 13 system.  Each stage's result is kept in build/results/STAGE, and the
-# support table in README.md is rewritten from them (tests/support-table.sh).
+# there, rootfs:trixie, libvirt:trixie, demo:trixie, migrate:trixie and
+# package:trixie run on a Debian 13 system.  Each stage's result is kept
+# in build/results/STAGE, and the support table in README.md is rewritten
+# from them (tests/support-table.sh).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -32,6 +33,7 @@ stage_cmd() {
 	rootfs:*) echo "env MTTY_SUITE=${1#rootfs:} sh tests/rootfs/run.sh" ;;
 	libvirt:*) echo "env MTTY_SUITE=${1#libvirt:} sh tests/libvirt/run.sh" ;;
 	demo:*) echo "env MTTY_SUITE=${1#demo:} sh tests/libvirt/run.sh --demo" ;;
+	migrate:*) echo "env MTTY_SUITE=${1#migrate:} sh tests/libvirt/run.sh --stages migrate" ;;
 	reliability:*) echo "sh tests/debug-kernel/run.sh --slice --kernel ${1#reliability:}" ;;
 	lint) echo "sh scripts/lint.sh" ;;
 	unit) echo "make -s -C tests/unit check" ;;

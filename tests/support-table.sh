@@ -63,16 +63,17 @@ fullsystem() {
 	echo
 	echo "Full Debian systems (mmdebstrap of the suite with its own kernel package, mdevctl, libvirt and QEMU):"
 	echo
-	echo "| suite | reboot tests (rootfs) | libvirt guest (libvirt) | walkthrough (demo) | packages: install, reboot, purge (package) | packages: whole life (package-full) |"
-	echo "|---|---|---|---|---|---|"
+	echo "| suite | reboot tests (rootfs) | libvirt guest (libvirt) | walkthrough (demo) | live migration, two QEMUs (migrate) | packages: install, reboot, purge (package) | packages: whole life (package-full) |"
+	echo "|---|---|---|---|---|---|---|"
 	for s in $(suite_list); do
 		r=$(stage_cell rootfs "$s")
 		l=$(stage_cell libvirt "$s")
 		d=$(stage_cell demo "$s")
+		m=$(cell "migrate:$s")
 		p=$(cell "package:$s")
 		f=$(cell "package-full:$s")
-		[ "$r$l$d$p$f" = "not runnot runnot runnot runnot run" ] && continue
-		echo "| $s ($(suite_label "$s")) | $r | $l | $d | $p | $f |"
+		[ "$r$l$d$m$p$f" = "not runnot runnot runnot runnot runnot run" ] && continue
+		echo "| $s ($(suite_label "$s")) | $r | $l | $d | $m | $p | $f |"
 	done
 }
 

@@ -188,7 +188,6 @@ static void migrate(struct mtty_card *src, struct mtty_card *dst,
 	struct vfio_precopy_info info = { .argsz = sizeof(info) };
 	uint64_t size = 0;
 	int fd = -1, rc;
-	ssize_t n;
 
 	check(!vfio_mdev_irq_set_eventfd(&src->dev, VFIO_PCI_INTX_IRQ_INDEX,
 					 efd_src), "source: INTx wired");
@@ -197,6 +196,8 @@ static void migrate(struct mtty_card *src, struct mtty_card *dst,
 	      "source: unread bytes signal INTx, which automasks");
 
 	if (precopy) {
+		ssize_t n;
+
 		check(!set_state(src, VFIO_DEVICE_STATE_PRE_COPY, &fd) &&
 		      fd >= 0, "source: RUNNING -> PRE_COPY opens a data fd");
 		rc = ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info);

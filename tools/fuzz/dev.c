@@ -57,6 +57,7 @@ int dev_open(struct fuzz *f, struct fuzz_dev *d, const char *uuid)
 
 	d->uuid = uuid;
 	d->extra_fd = -1;
+	d->mig_fd = -1;
 	d->extra_open = false;
 	d->gone = false;
 	d->ops = 0;
@@ -76,6 +77,7 @@ void dev_close(struct fuzz_dev *d)
 	unsigned int i;
 
 	close_fd(&d->extra_fd);
+	mig_release(d);
 	vfio_mdev_close(&d->m);
 	for (i = 0; i < FUZZ_EFD_POOL; i++)
 		close_fd(&d->efd[i]);

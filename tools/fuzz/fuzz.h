@@ -8,7 +8,8 @@
  *
  * Files: mtty-fuzz.c (options, main loop, watchdog), dev.c (opening and
  * reopening devices, eventfds), ops_region.c (region reads and writes,
- * mmap), ops_ioctl.c (device ioctls), stats.c (counts and summary).
+ * mmap), ops_ioctl.c (device ioctls), ops_mig.c (migration states and
+ * data fds), stats.c (counts and summary).
  */
 #ifndef MTTY_FUZZ_H
 #define MTTY_FUZZ_H
@@ -26,6 +27,9 @@
 #define FUZZ_AREA_LEN		((size_t)1024 * 1024)
 /* errno values counted one by one; larger ones share the last slot. */
 #define FUZZ_ERRNO_SLOTS	160
+/* Room for a migration stream (mtty's largest is 104 bytes). */
+#define FUZZ_MIG_STREAM_MAX	256
+
 /* Anomalies printed in full; later ones are only counted. */
 #define FUZZ_ANOMALY_PRINT	20
 
@@ -43,6 +47,8 @@ enum op_kind {
 	OP_EVENTFD,
 	OP_FD_CYCLE,
 	OP_REOPEN,
+	OP_MIG_STATE,
+	OP_MIG_DATA,
 	OP_KINDS
 };
 
@@ -57,6 +63,14 @@ struct fuzz_dev {
 	/* Region sizes reported at the first open: the oracle's reference. */
 	uint64_t region_size[VFIO_PCI_NUM_REGIONS];
 	bool gone;		/* removed under us (only with -g) */
+	/* The data fd of the last migration session opened, or -1. */
+	int mig_fd;
+	bool mig_resuming;	/* it is a RESUMING session's */
+	bool mig_clean;		/* nothing written to it yet */
+	bool mig_good;		/* exactly one complete stream written */
+	/* What a saving session has given so far. */
+	unsigned char mig_buf[FUZZ_MIG_STREAM_MAX];
+	size_t mig_len;
 	uint64_t ops;
 };
 
@@ -102,6 +116,12 @@ void op_irq_info(struct fuzz *f, struct fuzz_dev *d);
 void op_set_irqs(struct fuzz *f, struct fuzz_dev *d);
 void op_reset(struct fuzz *f, struct fuzz_dev *d);
 void op_bad_ioctl(struct fuzz *f, struct fuzz_dev *d);
+
+/* ops_mig.c */
+void op_mig_state(struct fuzz *f, struct fuzz_dev *d);
+void op_mig_data(struct fuzz *f, struct fuzz_dev *d);
+/* Close the device's migration data fd, if any. */
+void mig_release(struct fuzz_dev *d);
 
 /* stats.c */
 const char *op_name(enum op_kind kind);

@@ -68,6 +68,8 @@ static const unsigned int weights[OP_KINDS] = {
 	[OP_EVENTFD] = 50,
 	[OP_FD_CYCLE] = 8,
 	[OP_REOPEN] = 2,
+	[OP_MIG_STATE] = 30,
+	[OP_MIG_DATA] = 50,
 };
 
 /* The watchdog's view of the main loop; written there, read on SIGALRM. */
@@ -307,6 +309,8 @@ static void run_op(struct fuzz *f, struct fuzz_dev *d, enum op_kind kind)
 	case OP_EVENTFD: op_eventfd(f, d); break;
 	case OP_FD_CYCLE: op_fd_cycle(f, d); break;
 	case OP_REOPEN: op_reopen(f, d); break;
+	case OP_MIG_STATE: op_mig_state(f, d); break;
+	case OP_MIG_DATA: op_mig_data(f, d); break;
 	case OP_KINDS: break;
 	}
 }

@@ -25,6 +25,8 @@ static const char *const names[OP_KINDS] = {
 	[OP_EVENTFD] = "eventfd",
 	[OP_FD_CYCLE] = "fd-cycle",
 	[OP_REOPEN] = "reopen",
+	[OP_MIG_STATE] = "mig-state",
+	[OP_MIG_DATA] = "mig-data",
 };
 
 const char *op_name(enum op_kind kind)

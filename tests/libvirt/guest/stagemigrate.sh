@@ -1,0 +1,152 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Stage "migrate": a live migration of a guest using an mtty card, between
+# two QEMUs on this host (QEMU 8.1 or newer: Debian 13's QEMU 10), without
+# libvirt. The source runs the nested guest in its migrate mode
+# (tests/libvirt/guest-init): unread bytes in its first port's FIFO, a
+# non-default divisor, LCR and SCR, a line after line echoed through the
+# second port. The destination waits with -incoming on a second mdev of
+# the same type; after the migration the guest, now there, reads its
+# bytes back and echoes on every port. Sourced by boot.sh (lib.sh loaded).
+#
+# Each QEMU's console and monitor are FIFO pairs (QEMU's pipe chardev):
+# the host writes NAME-con.in and NAME-mon.in, and a cat keeps copying
+# NAME-con.out and NAME-mon.out into logs under /run/mtty-migrate.
+
+SRC_U=83b8f4f2-509f-382f-3c1e-e6bfe0fa1011
+DST_U=83b8f4f2-509f-382f-3c1e-e6bfe0fa1012
+W=/run/mtty-migrate
+PORT=4444
+KERNEL=/var/lib/libvirt/boot/mtty-guest-vmlinux
+INITRD=/var/lib/libvirt/boot/mtty-guest-initramfs.cpio.gz
+# QEMU 10 on Debian's kernel (no iommufd): the device's own dirty-page
+# tracking cannot be reported on a type1 container, and the default
+# enable-migration=auto then refuses the device; mtty does no DMA, so
+# neither is needed (docs/migration.md).
+VFIO_MIG_OPTS=x-device-dirty-page-tracking=off,enable-migration=on
+
+mkdir -p "$W"
+note "$(qemu-system-x86_64 --version | head -n 1)"
+
+# start_qemu NAME UUID [ARGS...]: a guest with the mdev UUID, in the
+# background; its QEMU's stdout and stderr in $W/NAME-qemu.log.
+start_qemu() {
+	name=$1
+	uuid=$2
+	shift 2
+	for f in con mon; do
+		mkfifo "$W/$name-$f.in" "$W/$name-$f.out"
+		cat "$W/$name-$f.out" >"$W/$name-$f.log" &
+	done
+	qemu-system-x86_64 -name "$name" -machine pc -accel tcg -m 256 \
+		-smp 1 -nodefaults -no-user-config -display none \
+		-kernel "$KERNEL" -initrd "$INITRD" \
+		-append "console=ttyS0 mtty_guest_migrate" \
+		-chardev "pipe,id=con,path=$W/$name-con" -serial chardev:con \
+		-chardev "pipe,id=mon,path=$W/$name-mon" \
+		-mon chardev=mon,mode=readline \
+		-device "vfio-pci,id=hostdev0,sysfsdev=$MDEVS/$uuid,$VFIO_MIG_OPTS" \
+		"$@" >"$W/$name-qemu.log" 2>&1 &
+}
+
+# mon NAME COMMAND: a monitor command; its answer lands in $W/NAME-mon.log.
+mon() {
+	echo "$2" >"$W/$1-mon.in"
+}
+
+# wait_log FILE REGEX SECONDS: until a line of FILE matches REGEX.
+wait_log() {
+	w=0
+	while [ "$w" -lt "$3" ]; do
+		tr -d '\r' <"$1" 2>/dev/null | grep -Eq "$2" && return 0
+		sleep 2
+		w=$((w + 2))
+	done
+	return 1
+}
+
+# migration_status: the last status the source's monitor printed
+# ("Migration status: X" up to QEMU 9.0, "Status: X" since).
+migration_status() {
+	tr -d '\r' <"$W/src-mon.log" |
+		sed -n 's/^\(Migration status\|Status\):[[:space:]]*\([a-z-]*\).*/\2/p' |
+		tail -n 1
+}
+
+# The guest's result lines of console log FILE as results, PREFIX first.
+console_report() {
+	tr -d '\r' <"$2" | while IFS= read -r line; do
+		case $line in
+		'GUEST ok - '*) ok "$1: ${line#GUEST ok - }" ;;
+		'GUEST not ok - '*) not_ok "$1: ${line#GUEST not ok - }" ;;
+		'GUEST | '* | 'GUEST-'*) note "$1 $line" ;;
+		esac
+	done
+}
+
+for u in "$SRC_U" "$DST_U"; do
+	expect_ok "mdevctl start an mtty-2 $u" \
+		mdevctl start -u "$u" -p mtty --type mtty-2
+done
+
+start_qemu dst "$DST_U" -incoming "tcp:127.0.0.1:$PORT"
+t0=$(cut -d' ' -f1 /proc/uptime)
+start_qemu src "$SRC_U"
+note "source and destination QEMU started; the guest boots (nested TCG: minutes)"
+if wait_log "$W/src-con.log" '^GUEST-MIGRATE-READY' 900; then
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	ok "the guest prepared its card on the source, $(echo "$t0 $t1" | awk '{printf "%d", $2 - $1}') s after QEMU started"
+else
+	not_ok "the guest prepared its card on the source within 900 s"
+	tail -n 20 "$W/src-con.log" "$W/src-qemu.log" 2>&1 | notes
+fi
+console_report "source guest" "$W/src-con.log"
+
+mon src "migrate_set_parameter downtime-limit 2000"
+mon src "migrate -d tcp:127.0.0.1:$PORT"
+status=
+w=0
+while [ "$w" -lt 900 ]; do
+	sleep 5
+	w=$((w + 5))
+	mon src "info migrate"
+	sleep 1
+	status=$(migration_status)
+	case $status in
+	completed | failed | cancelled) break ;;
+	esac
+done
+check "the source QEMU migrated the guest (status '$status' after $w s)" \
+	test "$status" = completed
+tr -d '\r' <"$W/src-mon.log" |
+	grep -E '^(total time|downtime|transferred ram|vfio device transferred):' |
+	tail -n 4 | notes
+mon src "info status"
+mon dst "info status"
+sleep 2
+check "the source is paused after the migration" \
+	wait_log "$W/src-mon.log" 'VM status: paused \(postmigrate\)' 30
+check "the destination runs the guest" \
+	wait_log "$W/dst-mon.log" 'VM status: running' 30
+
+echo go >"$W/dst-con.in"
+if wait_log "$W/dst-con.log" '^GUEST-MIGRATE-DONE' 900; then
+	ok "the guest finished its checks on the destination"
+else
+	not_ok "the guest finished its checks on the destination within 900 s"
+	tail -n 20 "$W/dst-con.log" "$W/dst-qemu.log" 2>&1 | notes
+fi
+console_report "destination guest" "$W/dst-con.log"
+for q in src dst; do
+	grep -v '^$' "$W/$q-qemu.log" | sed "s/^/$q QEMU: /" | notes
+done
+check "no QEMU reported an error" \
+	sh -c "! grep -qiE 'error|fail' $W/src-qemu.log $W/dst-qemu.log"
+
+mon src quit
+mon dst quit
+sleep 3
+for u in "$SRC_U" "$DST_U"; do
+	expect_ok "mdevctl stop $u" mdevctl stop -u "$u"
+done
