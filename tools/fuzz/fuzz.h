@@ -87,6 +87,8 @@ struct fuzz {
 	uint64_t op_index;	/* number of the op being run */
 	uint64_t log_from;	/* describe ops from this index on (-l) */
 	bool tolerate_gone;	/* -g: a device may be removed while in use */
+	/* -x: no other user changes the devices' migration state. */
+	bool exclusive;
 	int null_fd;		/* an open fd that is not an eventfd */
 	unsigned char *area;	/* FUZZ_AREA_LEN bytes, guard pages around */
 	struct op_stats stats[OP_KINDS];

@@ -3,7 +3,7 @@
  * mtty-fuzz: seeded, reproducible random VFIO operations on mdev devices.
  *
  *   mtty-fuzz [-s SEED] [-n OPS] [-t SECONDS] [-r REOPEN] [-j WORKERS]
- *             [-o KIND,...] [-l FIRST] [-g] UUID...
+ *             [-o KIND,...] [-l FIRST] [-g] [-x] UUID...
  *
  * Each op picks a device and a kind (region read/write, ioctl, SET_IRQS,
  * reset, mmap, eventfd games, extra fds, close and reopen) with random,
@@ -49,6 +49,7 @@ struct options {
 	uint64_t log_from;
 	unsigned int kinds;	/* bit per enum op_kind allowed (-o) */
 	bool tolerate_gone;
+	bool exclusive;
 	char **uuids;
 	unsigned int nuuids;
 };
@@ -93,6 +94,8 @@ static void usage(FILE *out)
 		"  -o KINDS    only these op kinds (comma-separated, as in the summary)\n"
 		"  -l FIRST    describe every op from number FIRST on, on stderr\n"
 		"  -g          a device may be removed meanwhile: stop using it\n"
+		"  -x          the devices are this process's alone (no -j, no other\n"
+		"              user): also check the migration state it set\n"
 		"exit: 0 clean, 1 anomaly or fd leak, 2 usage, 3 hung syscall\n",
 		(unsigned long long)DEFAULT_OPS, DEFAULT_SECONDS, DEFAULT_REOPEN);
 }
@@ -148,9 +151,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		.log_from = UINT64_MAX,
 		.kinds = (1U << OP_KINDS) - 1,
 	};
-	while ((c = getopt(argc, argv, "s:n:t:r:j:o:l:gh")) != -1) {
+	while ((c = getopt(argc, argv, "s:n:t:r:j:o:l:gxh")) != -1) {
 		if (c == 'g') {
 			o->tolerate_gone = true;
+			continue;
+		}
+		if (c == 'x') {
+			o->exclusive = true;
 			continue;
 		}
 		if (c == 'o') {
@@ -455,6 +462,8 @@ int main(int argc, char **argv)
 	f.rng.state = o.seed;
 	f.log_from = o.log_from;
 	f.tolerate_gone = o.tolerate_gone;
+	/* Workers share the devices: nobody has them alone then. */
+	f.exclusive = o.exclusive && o.workers == 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("mtty-fuzz: seed 0x%016" PRIx64 ", %" PRIu64 " ops, %u device(s),"
 	       " time limit %lu s\n", o.seed, o.ops, o.nuuids, o.seconds);
