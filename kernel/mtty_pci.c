@@ -108,19 +108,17 @@ void mtty_pci_save(const struct mtty_pci *pci, u8 *buf)
 
 bool mtty_pci_load(struct mtty_pci *pci, const u8 *buf)
 {
-	unsigned int i, n = 3 + 4 * pci->nr_bars;
+	unsigned int i, off, n = 3 + 4 * pci->nr_bars;
+	u8 val;
 
 	if (buf[3] != pci->nr_bars)
 		return false;
-	/* All or nothing: check every byte before the first is stored. */
 	for (i = 0; i < n; i++) {
-		unsigned int off = mtty_pci_state_off(i);
-		u8 val = buf[i < 3 ? i : i + 1];
-
+		off = mtty_pci_state_off(i);
+		val = buf[i < 3 ? i : i + 1];
 		if ((val ^ pci->cfg[off]) & ~mtty_pci_wmask(pci, off))
 			return false;
+		pci->cfg[off] = val;
 	}
-	for (i = 0; i < n; i++)
-		pci->cfg[mtty_pci_state_off(i)] = buf[i < 3 ? i : i + 1];
 	return true;
 }

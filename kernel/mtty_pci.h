@@ -51,8 +51,9 @@ void mtty_pci_save(const struct mtty_pci *pci, u8 *buf);
 
 /*
  * Set the header from the MTTY_PCI_STATE_SIZE(nr_bars) bytes at @buf.
- * Returns false, leaving @pci unchanged, when the BAR count differs or a
- * byte differs from the header in bits software cannot write.
+ * Returns false when the BAR count differs or a byte differs from the
+ * header in bits software cannot write; @pci may then be partly set, so
+ * the caller loads into a copy (mtty_mig_load() does).
  */
 bool mtty_pci_load(struct mtty_pci *pci, const u8 *buf);
 

@@ -42,6 +42,12 @@ function ratio(a, b) {
 	return sprintf("%.2f", a / b)
 }
 
+# The head of a table of row()s.
+function row_head() {
+	print "| Figure | Project | Sample | Floor | Project / sample | Project / floor |"
+	print "|---|---|---|---|---|---|"
+}
+
 function row(title, m, fm, p99,   pr, sr, fr) {
 	pr = have("project", m) ? val("project", m, p99) : ""
 	sr = have("sample", m) ? val("sample", m, p99) : ""
@@ -132,8 +138,7 @@ END {
 	print "back-to-back operations (interrupts: of individually timed"
 	print "interrupts). Ratios compare medians (p99 rows: the p99s)."
 	print ""
-	print "| Figure | Project | Sample | Floor | Project / sample | Project / floor |"
-	print "|---|---|---|---|---|---|"
+	row_head()
 	row("BAR0 register read, 1 byte (SCR)", "bar_read_scr", "pread1", 0)
 	row("BAR0 register read, 1 byte (LSR)", "bar_read_lsr", "pread1", 0)
 	row("BAR0 register write, 1 byte (SCR)", "bar_write_scr", "pwrite1", 0)
@@ -200,6 +205,26 @@ END {
 			memcell("project", "mem_slab_pages@24"), memcell("sample", "mem_slab_pages@24")
 
 	print ""
+	print "### Migration"
+	print ""
+	print "One mtty-1 with 8 unread bytes in its FIFO moved into another, as QEMU"
+	print "moves a device: *save* is RUNNING -> STOP_COPY and the data fd read to"
+	print "its end, *resume* is RUNNING -> RESUMING, the stream written and back to"
+	print "RUNNING, *downtime* the device's part of a migration's downtime (from"
+	printf "the source leaving RUNNING to the destination running); %s rounds.\n", cnt["project", "mig_downtime"]
+	print ""
+	for (l = 1; l <= 2; l++) {
+		lab = l == 1 ? "project" : "sample"
+		if (info[lab, "migration"] == "none")
+			printf "The %s offers no VFIO migration on this kernel.\n\n", lab
+	}
+	row_head()
+	row("State size, bytes", "mig_state_size", "", 0)
+	row("Save (STOP_COPY + read)", "mig_save", "", 0)
+	row("Resume (RESUMING + write + RUNNING)", "mig_resume", "", 0)
+	row("Device downtime", "mig_downtime", "", 0)
+
+	print ""
 	print "### Targets"
 	print ""
 	print "| Target | Result | Verdict |"
@@ -220,6 +245,12 @@ END {
 	big = list[ns]
 	verdict("Create + remove at " big " devices at most +50% over 24", pv("project", "create_remove@" big), pv("project", "create_remove@24"), 1.5, "N=24")
 	verdict("Memory per port within 2x of the sample's", pv("project", "mem_slab_objs@24"), pv("sample", "mem_slab_objs@24"), 2, "sample")
+	# The sample migrates from 6.7 on; before, there is nothing to compare.
+	if (info["sample", "migration"] != "none") {
+		verdict("Migration save no slower than the sample", pv("project", "mig_save"), pv("sample", "mig_save"), 1, "sample")
+		verdict("Migration resume no slower than the sample", pv("project", "mig_resume"), pv("sample", "mig_resume"), 1, "sample")
+		verdict("Migration device downtime no longer than the sample's", pv("project", "mig_downtime"), pv("sample", "mig_downtime"), 1, "sample")
+	}
 	print ""
 	printf "%d met, %d missed%s.\n", met, missed, unknown ? ", " unknown " not measured" : ""
 

@@ -96,5 +96,6 @@ int cmd_floor(void);
 int cmd_device(void);
 int cmd_irq(const char *mode);
 int cmd_sysfs(const char *type, int nsizes, char **sizes);
+int cmd_migration(void);
 
 #endif /* MTTY_BENCH_H */

@@ -29,6 +29,7 @@ static void usage(FILE *out)
 	      "  floor                 pread/pwrite of /dev/zero\n"
 	      "  device                register, config, loopback, open/close\n"
 	      "  irq intx|msi          interrupt latency\n"
+	      "  migration             state size, save, resume, device downtime\n"
 	      "  sysfs TYPE N [N...]   create/remove cost and memory at N devices\n"
 	      "options:\n"
 	      "  -l LABEL   label of the output lines (default unnamed)\n"
@@ -102,6 +103,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(argv[0], "floor") && argc == 1)
 		rc = cmd_floor();
+	else if (!strcmp(argv[0], "migration") && argc == 1)
+		rc = cmd_migration();
 	else if (!strcmp(argv[0], "device") && argc == 1)
 		rc = cmd_device();
 	else if (!strcmp(argv[0], "irq") && argc == 2)
