@@ -84,6 +84,7 @@ MTTY_FILES = \
 	$(BINDIR)/mtty-libvirt-xml \
 	$(MANDIR)/man1/mtty-libvirt-xml.1 \
 	$(DOCDIR)/libvirt-guide.md \
+	$(DOCDIR)/migration.md \
 	$(DOCDIR)/examples/mtty-domain.xml \
 	$(DOCDIR)/examples/mtty-hostdev.xml \
 	$(DOCDIR)/examples/mtty-nodedev.xml
@@ -190,7 +191,8 @@ endif
 	$(MTTY_SUBST) $(MTTY_TOP)/libvirt-xml/mtty-libvirt-xml >$(DESTDIR)$(BINDIR)/mtty-libvirt-xml
 	chmod 0755 $(DESTDIR)$(BINDIR)/mtty-libvirt-xml
 	$(INSTALL) -d $(DESTDIR)$(DOCDIR)/examples
-	$(INSTALL) -m 0644 $(MTTY_TOP)/docs/admin-guide.md $(MTTY_TOP)/docs/libvirt-guide.md $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 0644 $(MTTY_TOP)/docs/admin-guide.md $(MTTY_TOP)/docs/libvirt-guide.md \
+		$(MTTY_TOP)/docs/migration.md $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0644 $(MTTY_TOP)/libvirt-xml/*.xml $(DESTDIR)$(DOCDIR)/examples/
 ifneq ($(MTTY_ENABLE),no)
 	@# Enabled the systemd way: its preset, applied by systemctl (offline

@@ -111,6 +111,32 @@ for type in mtty-1 mtty-2; do
 		report fail "mtty-libvirt-xml domain UUID $type exits 0"
 	fi
 done
+# Migration: --migration on adds QEMU's override for the hostdev's alias,
+# valid to libvirt's schema; off leaves the qemu namespace out.
+if "$gen" domain "$uuid" --migration on >"$tmp/m.xml" 2>"$tmp/err"; then
+	validate "mtty-libvirt-xml domain --migration on" "$tmp/m.xml" domain
+	if grep -q "<alias name='ua-mtty-$uuid'/>" "$tmp/m.xml" &&
+		grep -q "<qemu:device alias='ua-mtty-$uuid'>" "$tmp/m.xml" &&
+		grep -q "name='enable-migration' type='string' value='on'" "$tmp/m.xml" &&
+		grep -q "name='x-device-dirty-page-tracking' type='string' value='off'" "$tmp/m.xml"; then
+		report ok "mtty-libvirt-xml domain --migration on: the override names the hostdev's alias"
+	else
+		report fail "mtty-libvirt-xml domain --migration on: the override names the hostdev's alias"
+	fi
+else
+	report fail "mtty-libvirt-xml domain --migration on exits 0"
+fi
+if "$gen" domain "$uuid" --migration off | grep -q 'qemu:'; then
+	report fail "mtty-libvirt-xml domain --migration off: no qemu namespace"
+else
+	report ok "mtty-libvirt-xml domain --migration off: no qemu namespace"
+fi
+if "$gen" override "$uuid" | grep -q "<qemu:device alias='ua-mtty-$uuid'>"; then
+	report ok "mtty-libvirt-xml override UUID: the override alone"
+else
+	report fail "mtty-libvirt-xml override UUID: the override alone"
+fi
+
 # Upper-case input is printed as sysfs and mdevctl spell UUIDs.
 upper=$(printf '%s' "$uuid" | tr 'a-f' 'A-F')
 if "$gen" hostdev "$upper" | grep -q "uuid='$uuid'"; then
@@ -145,5 +171,6 @@ refuse "a missing UUID" "no UUID" nodedev
 refuse "no arguments" "no XML kind" 
 refuse "a bad memory size" "size in MiB" domain "$uuid" --memory 12x
 refuse "an extra argument" "unexpected argument" hostdev "$uuid" mtty-2 extra
+refuse "an unknown migration choice" "auto, on or off" domain "$uuid" --migration maybe
 
 finish
