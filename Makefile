@@ -42,7 +42,7 @@ SUITES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/lib/suites.list)
 # libvirt guest on Debian 12, `make demo`'s walkthrough (so that it
 # cannot rot), a guest live-migrated between two QEMU 10 on Debian 13,
 # and the Debian packages: built for Debian 12 and 13 with lintian, then
-# installed, rebooted and purged on Debian 13.  About 50 minutes on 2
+# installed, rebooted and purged on Debian 13.  About 55 minutes on 2
 # cores with warm caches.
 TEST_STAGES := unit fuzzmodel callout client vfiohost fuzzhost libvirt-xml lint deb matrix \
 	$(addprefix vm:,$(SUITES)) reliability reliability:trixie \

@@ -63,7 +63,7 @@ fullsystem() {
 	echo
 	echo "Full Debian systems (mmdebstrap of the suite with its own kernel package, mdevctl, libvirt and QEMU):"
 	echo
-	echo "| suite | reboot tests (rootfs) | libvirt guest (libvirt) | walkthrough (demo) | live migration, two QEMUs (migrate) | packages: install, reboot, purge (package) | packages: whole life (package-full) |"
+	echo "| suite | reboot tests (rootfs) | libvirt guest (libvirt) | walkthrough (demo) | live migration and virsh save/restore (migrate) | packages: install, reboot, purge (package) | packages: whole life (package-full) |"
 	echo "|---|---|---|---|---|---|---|"
 	for s in $(suite_list); do
 		r=$(stage_cell rootfs "$s")
