@@ -68,6 +68,7 @@ MTTY_SUBST = sed -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' -e 's|@VFIO_GROUP@|$(VFIO_G
 # (the module is found by name under every kernel).
 MTTY_FILES = \
 	$(BINDIR)/mtty-client \
+	$(BINDIR)/mtty-status \
 	$(LIBEXECDIR)/mtty-mdev-autostart \
 	$(MDEVCTL_LIBDIR)/callouts/mtty-callout \
 	$(MDEVCTL_ETCDIR)/callouts/mtty-callout \
@@ -79,12 +80,14 @@ MTTY_FILES = \
 	$(MODULESLOADDIR)/mtty.conf \
 	$(MANDIR)/man4/mtty.4 \
 	$(MANDIR)/man1/mtty-client.1 \
+	$(MANDIR)/man1/mtty-status.1 \
 	$(MANDIR)/man8/mtty-callout.8 \
 	$(DOCDIR)/admin-guide.md \
 	$(BINDIR)/mtty-libvirt-xml \
 	$(MANDIR)/man1/mtty-libvirt-xml.1 \
 	$(DOCDIR)/libvirt-guide.md \
 	$(DOCDIR)/migration.md \
+	$(DOCDIR)/fleet.md \
 	$(DOCDIR)/examples/mtty-domain.xml \
 	$(DOCDIR)/examples/mtty-hostdev.xml \
 	$(DOCDIR)/examples/mtty-nodedev.xml
@@ -164,6 +167,7 @@ endif
 install-files: mtty-build-tools
 	$(MTTY_REMOVE_OBSOLETE)
 	$(INSTALL) -D -m 0755 $(MTTY_TOP)/tools/mtty-client $(DESTDIR)$(BINDIR)/mtty-client
+	$(INSTALL) -m 0755 $(MTTY_TOP)/tools/mtty-status $(DESTDIR)$(BINDIR)/mtty-status
 	$(INSTALL) -d $(DESTDIR)$(LIBEXECDIR)
 	$(MTTY_SUBST) $(MTTY_TOP)/systemd/mtty-mdev-autostart >$(DESTDIR)$(LIBEXECDIR)/mtty-mdev-autostart
 	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/mtty-mdev-autostart
@@ -186,13 +190,14 @@ endif
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man4 $(DESTDIR)$(MANDIR)/man8
 	$(MTTY_SUBST) $(MTTY_TOP)/man/mtty.4 >$(DESTDIR)$(MANDIR)/man4/mtty.4
 	$(MTTY_SUBST) $(MTTY_TOP)/man/mtty-client.1 >$(DESTDIR)$(MANDIR)/man1/mtty-client.1
+	$(MTTY_SUBST) $(MTTY_TOP)/man/mtty-status.1 >$(DESTDIR)$(MANDIR)/man1/mtty-status.1
 	$(MTTY_SUBST) $(MTTY_TOP)/man/mtty-callout.8 >$(DESTDIR)$(MANDIR)/man8/mtty-callout.8
 	$(MTTY_SUBST) $(MTTY_TOP)/libvirt-xml/mtty-libvirt-xml.1 >$(DESTDIR)$(MANDIR)/man1/mtty-libvirt-xml.1
 	$(MTTY_SUBST) $(MTTY_TOP)/libvirt-xml/mtty-libvirt-xml >$(DESTDIR)$(BINDIR)/mtty-libvirt-xml
 	chmod 0755 $(DESTDIR)$(BINDIR)/mtty-libvirt-xml
 	$(INSTALL) -d $(DESTDIR)$(DOCDIR)/examples
 	$(INSTALL) -m 0644 $(MTTY_TOP)/docs/admin-guide.md $(MTTY_TOP)/docs/libvirt-guide.md \
-		$(MTTY_TOP)/docs/migration.md $(DESTDIR)$(DOCDIR)/
+		$(MTTY_TOP)/docs/migration.md $(MTTY_TOP)/docs/fleet.md $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0644 $(MTTY_TOP)/libvirt-xml/*.xml $(DESTDIR)$(DOCDIR)/examples/
 ifneq ($(MTTY_ENABLE),no)
 	@# Enabled the systemd way: its preset, applied by systemctl (offline

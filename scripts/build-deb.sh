@@ -106,7 +106,7 @@ build() {
 		>"$out/dpkg-i.log" 2>&1
 	dpkg-deb -x "$deb" "$inst"
 	dpkg-deb -x "$dkms" "$inst"
-	for tool in /usr/bin/mtty-client /usr/bin/mtty-libvirt-xml \
+	for tool in /usr/bin/mtty-client /usr/bin/mtty-status /usr/bin/mtty-libvirt-xml \
 		/usr/lib/mdevctl/scripts.d/callouts/mtty-callout \
 		/usr/libexec/mtty/mtty-mdev-autostart; do
 		got=$(in_chroot "$work" "$tool" --version 2>&1 </dev/null)
