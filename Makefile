@@ -30,7 +30,7 @@ deps:
 # XML and static analysis.
 ## host-side checks: unit tests, libFuzzer run, callout, tools, XML, lint
 check: all
-	sh tests/run-all.sh unit fuzzmodel callout client vfiohost fuzzhost libvirt-xml lint
+	sh tests/run-all.sh unit fuzzmodel callout client status vfiohost fuzzhost libvirt-xml lint
 
 # The kernels of the supported Debian suites (tests/lib/suites.list).
 SUITES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/lib/suites.list)
@@ -44,7 +44,7 @@ SUITES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/lib/suites.list)
 # and the Debian packages: built for Debian 12 and 13 with lintian, then
 # installed, rebooted and purged on Debian 13.  About 55 minutes on 2
 # cores with warm caches.
-TEST_STAGES := unit fuzzmodel callout client vfiohost fuzzhost libvirt-xml lint deb matrix \
+TEST_STAGES := unit fuzzmodel callout client status vfiohost fuzzhost libvirt-xml lint deb matrix \
 	$(addprefix vm:,$(SUITES)) reliability reliability:trixie \
 	rootfs rootfs:trixie libvirt demo migrate:trixie package:trixie
 

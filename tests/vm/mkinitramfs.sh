@@ -20,9 +20,9 @@
 # Environment: MTTY_SUITE (the Debian suite whose kernel the VM boots,
 # tests/lib/suites.list; default the first), MTTY_KO (default: the module
 # built in that suite's chroot, tests/lib/kernel.sh), MTTY_CLIENT (default
-# tools/mtty-client), MTTY_VFIO_TEST (default tests/vfio/mtty-vfio-test),
-# MTTY_CACHE (default ~/.cache/mtty). Relative paths are taken from the
-# repo root.
+# tools/mtty-client), MTTY_STATUS (default tools/mtty-status),
+# MTTY_VFIO_TEST (default tests/vfio/mtty-vfio-test), MTTY_CACHE
+# (default ~/.cache/mtty). Relative paths are taken from the repo root.
 
 set -eu
 
@@ -54,6 +54,7 @@ abspath() {
 }
 mtty_ko=$(abspath "${MTTY_KO:-kernel/mtty.ko}")
 client=$(abspath "${MTTY_CLIENT:-tools/mtty-client}")
+status=$(abspath "${MTTY_STATUS:-tools/mtty-status}")
 vfio_test=$(abspath "${MTTY_VFIO_TEST:-tests/vfio/mtty-vfio-test}")
 # shellcheck source=tests/lib/initramfs.sh
 . "$root/tests/lib/initramfs.sh"
@@ -66,6 +67,10 @@ if [ ! -x "$client" ]; then
 	# Not fatal: the tests that need it then report themselves as failed.
 	echo "mkinitramfs: warning: $client not found; client checks will fail" >&2
 	client=
+fi
+if [ ! -x "$status" ]; then
+	echo "mkinitramfs: warning: $status not found; status checks will fail" >&2
+	status=
 fi
 if [ ! -x "$vfio_test" ]; then
 	echo "mkinitramfs: warning: $vfio_test not found; VFIO checks will fail" >&2
@@ -110,7 +115,8 @@ cases=$(find "$here/cases" -name '*.sh' | LC_ALL=C sort)
 # shellcheck disable=SC2086  # word splitting of the file lists is intended
 base_key=$(hash_inputs "$here/mkinitramfs.sh" "$lib" "$root/tests/lib/kernel.sh" \
 	"$root/tests/lib/klog.sh" "$root/tests/lib/tap.sh" "$here/init" "$here/demo.sh" $cases \
-	"$busybox" "$mtty_ko" ${client:+"$client"} ${vfio_test:+"$vfio_test"} "$KIMAGE")
+	"$busybox" "$mtty_ko" ${client:+"$client"} ${status:+"$status"} \
+	${vfio_test:+"$vfio_test"} "$KIMAGE")
 base=$cache/initramfs-$KVER-$base_key.cpio.gz
 if [ ! -f "$base" ]; then
 	st=$(newstage)
@@ -124,6 +130,12 @@ if [ ! -f "$base" ]; then
 		cp "$client" "$st/usr/bin/mtty-client"
 		if ldd "$client" >/dev/null 2>&1; then
 			stage_libs "$st" "$client"
+		fi
+	fi
+	if [ -n "$status" ]; then
+		cp "$status" "$st/usr/bin/mtty-status"
+		if ldd "$status" >/dev/null 2>&1; then
+			stage_libs "$st" "$status"
 		fi
 	fi
 	if [ -n "$vfio_test" ]; then

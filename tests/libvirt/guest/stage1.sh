@@ -95,6 +95,16 @@ guest_waited wait_guest '^GUEST-READY' 1200 "$t0" \
 	"guest finished its checks" "virsh start"
 guest_report "guest"
 
+# --- mtty-status names the domain that holds the device ---------------------
+run mtty-status --json
+holder=$(printf '%s\n' "$OUT" | jq -r --arg u "$U1" \
+	'.devices[] | select(.uuid == $u) | .holder | "\(.domain) \(.command) \(.pid)"' 2>&1)
+qpid=$(pgrep -f "guest=$DOMAIN," | head -n 1)
+check "mtty-status --json: $U1 is held by domain $DOMAIN's QEMU (pid ${qpid:-none}; got '$holder')" \
+	test "$holder" = "$DOMAIN qemu-system-x86 $qpid"
+run mtty-status
+printf '%s\n' "$OUT" | notes
+
 # --- bad hostdevs: refused, nothing disturbed -------------------------------
 before=$(snapshot)
 "$GEN" domain "$U_UNDEF" --name mtty-bad-undefined >/tmp/bad1.xml

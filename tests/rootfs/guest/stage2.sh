@@ -21,6 +21,15 @@ check "mdevctl list --defined: $UUID_MANUAL manual, not active" \
 check "mdevctl list --defined: $UUID_AUTO auto (active)" \
 	sh -c "printf '%s\n' \"\$0\" | grep -qx '$UUID_AUTO mtty mtty-2 auto (active)'" "$OUT"
 started_before_libvirtd "$UUID_AUTO" "$gen"
+# mtty-status reads the same from sysfs and the definitions: nothing to
+# mend after the reboot (exit status 0), the manual device stopped.
+run mtty-status --json
+check "mtty-status --json after the reboot exits 0 (got $RC)" test "$RC" -eq 0
+got=$(printf '%s\n' "$OUT" | jq -r '[.devices[] | select(.defined) |
+	"\(.uuid) \(.type) \(.start) \(.active)"] | sort | join(", ")' 2>&1)
+want=$(printf '%s\n' "$UUID_AUTO mtty-2 auto true" "$gen mtty-2 auto true" \
+	"$UUID_MANUAL mtty-1 manual false" | sort | sed ':a;N;$!ba;s/\n/, /g')
+check "mtty-status --json: the definitions and their state ($got)" test "$got" = "$want"
 journalctl -b -o short-monotonic -t mtty-autostart \
 	-u libvirtd.service -u mtty-autostart.service | notes
 for u in "$UUID_AUTO" "$gen"; do
