@@ -593,7 +593,10 @@ int vfio_mdev_mig_set_state(const struct vfio_mdev *dev, uint32_t state,
 			   VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st,
 			   sizeof(st), "SET MIG_DEVICE_STATE"))
 		return -1;
-	*data_fd = st.data_fd;
+	if (data_fd)
+		*data_fd = st.data_fd;
+	else if (st.data_fd >= 0)
+		close(st.data_fd);
 	return 0;
 }
 

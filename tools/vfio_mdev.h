@@ -164,7 +164,8 @@ int vfio_mdev_eventfd_wait(int eventfd, int timeout_ms);
  * VFIO migration (VFIO_DEVICE_FEATURE): the device's migration flags
  * (VFIO_MIGRATION_*), its state (enum vfio_device_mig_state), and a change
  * of state; @data_fd receives the fd of an arc that opens a data transfer
- * session, else -1.
+ * session, else -1.  @data_fd may be NULL for an arc that opens none; an
+ * fd the kernel returns anyway is then closed.
  */
 int vfio_mdev_mig_flags(const struct vfio_mdev *dev, uint64_t *flags);
 /* VFIO_DEVICE_FEATURE_MIG_DATA_SIZE (Linux 6.2 and later). */

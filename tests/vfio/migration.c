@@ -59,13 +59,6 @@ static void check_fails(long rc, int err, int want, const char *what)
 	      rc < 0 ? strerror(err) : "success");
 }
 
-static int set_state(struct mtty_card *card, uint32_t state, int *fd)
-{
-	int dummy;
-
-	return vfio_mdev_mig_set_state(&card->dev, state, fd ? fd : &dummy);
-}
-
 static uint32_t get_state(struct mtty_card *card)
 {
 	uint32_t state = VFIO_DEVICE_STATE_ERROR;
@@ -94,11 +87,11 @@ static int save(struct mtty_card *card, struct stream *s)
 {
 	int fd = -1, rc;
 
-	if (set_state(card, VFIO_DEVICE_STATE_STOP_COPY, &fd))
+	if (vfio_mdev_mig_set_state(&card->dev, VFIO_DEVICE_STATE_STOP_COPY, &fd))
 		return -1;
 	rc = read_stream(fd, s);
 	close(fd);
-	if (set_state(card, VFIO_DEVICE_STATE_STOP, NULL))
+	if (vfio_mdev_mig_set_state(&card->dev, VFIO_DEVICE_STATE_STOP, NULL))
 		return -1;
 	return rc;
 }
@@ -198,7 +191,7 @@ static void migrate(struct mtty_card *src, struct mtty_card *dst,
 	if (precopy) {
 		ssize_t n;
 
-		check(!set_state(src, VFIO_DEVICE_STATE_PRE_COPY, &fd) &&
+		check(!vfio_mdev_mig_set_state(&src->dev, VFIO_DEVICE_STATE_PRE_COPY, &fd) &&
 		      fd >= 0, "source: RUNNING -> PRE_COPY opens a data fd");
 		rc = ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info);
 		check(!rc && info.initial_bytes == 12 && !info.dirty_bytes,
@@ -213,7 +206,7 @@ static void migrate(struct mtty_card *src, struct mtty_card *dst,
 			    "PRE_COPY: then a temporary end of stream");
 		check(port_in(&src->port[0], UART_SCR) == SRC_SCR,
 		      "PRE_COPY: the device still answers");
-		check(!set_state(src, VFIO_DEVICE_STATE_STOP_COPY, NULL),
+		check(!vfio_mdev_mig_set_state(&src->dev, VFIO_DEVICE_STATE_STOP_COPY, NULL),
 		      "source: PRE_COPY -> STOP_COPY");
 		rc = vfio_mdev_mig_data_size(&src->dev, &size);
 		check(!rc && size > 12,
@@ -226,7 +219,7 @@ static void migrate(struct mtty_card *src, struct mtty_card *dst,
 		check(s->len == size, "STOP_COPY: %zu bytes, as announced",
 		      s->len);
 	} else {
-		check(!set_state(src, VFIO_DEVICE_STATE_STOP_COPY, &fd) &&
+		check(!vfio_mdev_mig_set_state(&src->dev, VFIO_DEVICE_STATE_STOP_COPY, &fd) &&
 		      fd >= 0, "source: RUNNING -> STOP_COPY opens a data fd");
 		rc = read_stream(fd, s);
 		check(!rc && s->len > 12,
@@ -240,7 +233,7 @@ static void migrate(struct mtty_card *src, struct mtty_card *dst,
 	close(fd);
 
 	/* Stopped: no interrupt, even when unmasked with the line high. */
-	check(!set_state(src, VFIO_DEVICE_STATE_STOP, NULL),
+	check(!vfio_mdev_mig_set_state(&src->dev, VFIO_DEVICE_STATE_STOP, NULL),
 	      "source: STOP_COPY -> STOP");
 	vfio_mdev_irq_unmask(&src->dev, VFIO_PCI_INTX_IRQ_INDEX);
 	check(vfio_mdev_eventfd_wait(efd_src, IRQ_QUIET_MS) == 0,
@@ -251,20 +244,20 @@ static void migrate(struct mtty_card *src, struct mtty_card *dst,
 					 efd_dst), "destination: INTx wired");
 	port_out(&dst->port[0], UART_SCR, DST_SCR);
 	fd = -1;
-	check(!set_state(dst, VFIO_DEVICE_STATE_RESUMING, &fd) && fd >= 0,
+	check(!vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RESUMING, &fd) && fd >= 0,
 	      "destination: RUNNING -> RESUMING opens a data fd");
 	check(write(fd, s->buf, s->len) == (ssize_t)s->len,
 	      "destination: the stream is written");
 	close(fd);
 	check(vfio_mdev_eventfd_wait(efd_dst, IRQ_QUIET_MS) == 0,
 	      "destination: no interrupt before it runs");
-	check(!set_state(dst, VFIO_DEVICE_STATE_RUNNING, NULL) &&
+	check(!vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RUNNING, NULL) &&
 	      get_state(dst) == VFIO_DEVICE_STATE_RUNNING,
 	      "destination: RESUMING -> RUNNING");
 	check(vfio_mdev_eventfd_wait(efd_dst, IRQ_TIMEOUT_MS) == 1,
 	      "destination: the interrupt pending at the source is delivered");
 
-	check(!set_state(src, VFIO_DEVICE_STATE_RUNNING, NULL),
+	check(!vfio_mdev_mig_set_state(&src->dev, VFIO_DEVICE_STATE_RUNNING, NULL),
 	      "source: back to RUNNING (migration cancelled)");
 	check(vfio_mdev_eventfd_wait(efd_src, IRQ_TIMEOUT_MS) == 1,
 	      "source: running again, the unmasked line is signalled");
@@ -297,9 +290,9 @@ static void check_values(struct mtty_card *src, struct mtty_card *dst,
 	int fd = -1;
 
 	/* Load the same stream again into the destination and read it. */
-	check(!set_state(dst, VFIO_DEVICE_STATE_RESUMING, &fd) &&
+	check(!vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RESUMING, &fd) &&
 	      write(fd, s->buf, s->len) == (ssize_t)s->len &&
-	      !set_state(dst, VFIO_DEVICE_STATE_RUNNING, NULL),
+	      !vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RUNNING, NULL),
 	      "the stream loads a second time");
 	if (fd >= 0)
 		close(fd);
@@ -325,17 +318,17 @@ static void check_values(struct mtty_card *src, struct mtty_card *dst,
 		      "destination port 1: overrun kept, last byte 'R' held");
 	}
 	/* Saving the destination gives the stream back, byte for byte. */
-	check(!set_state(dst, VFIO_DEVICE_STATE_RESUMING, &fd) &&
+	check(!vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RESUMING, &fd) &&
 	      write(fd, s->buf, s->len) == (ssize_t)s->len &&
-	      !set_state(dst, VFIO_DEVICE_STATE_STOP, NULL),
+	      !vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_STOP, NULL),
 	      "loaded once more");
 	if (fd >= 0)
 		close(fd);
-	check(!set_state(dst, VFIO_DEVICE_STATE_RUNNING, NULL) &&
+	check(!vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RUNNING, NULL) &&
 	      !save(dst, &again) && again.len == s->len &&
 	      !memcmp(again.buf, s->buf, s->len - 12),
 	      "the destination saves the source's stream back (all but the interrupt section)");
-	set_state(dst, VFIO_DEVICE_STATE_RUNNING, NULL);
+	vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RUNNING, NULL);
 	(void)src;
 }
 
@@ -345,27 +338,27 @@ static void invalid_transitions(struct mtty_card *card, bool precopy)
 	struct vfio_precopy_info info = { .argsz = sizeof(info) };
 	int fd = -1, rc;
 
-	rc = set_state(card, VFIO_DEVICE_STATE_ERROR, NULL);
+	rc = vfio_mdev_mig_set_state(&card->dev, VFIO_DEVICE_STATE_ERROR, NULL);
 	check_fails(rc, errno, EINVAL, "ERROR cannot be asked for");
-	rc = set_state(card, 8, NULL);
+	rc = vfio_mdev_mig_set_state(&card->dev, 8, NULL);
 	check_fails(rc, errno, EINVAL, "state 8 does not exist");
 	check(get_state(card) == VFIO_DEVICE_STATE_RUNNING,
 	      "refused arcs leave the device RUNNING");
 	if (!precopy) {
-		rc = set_state(card, VFIO_DEVICE_STATE_PRE_COPY, NULL);
+		rc = vfio_mdev_mig_set_state(&card->dev, VFIO_DEVICE_STATE_PRE_COPY, NULL);
 		check_fails(rc, errno, EINVAL, "no PRE_COPY on this kernel");
 		return;
 	}
-	check(!set_state(card, VFIO_DEVICE_STATE_STOP_COPY, &fd),
+	check(!vfio_mdev_mig_set_state(&card->dev, VFIO_DEVICE_STATE_STOP_COPY, &fd),
 	      "RUNNING -> STOP_COPY");
-	rc = set_state(card, VFIO_DEVICE_STATE_PRE_COPY, NULL);
+	rc = vfio_mdev_mig_set_state(&card->dev, VFIO_DEVICE_STATE_PRE_COPY, NULL);
 	check_fails(rc, errno, EINVAL, "STOP_COPY -> PRE_COPY refused");
 	check(get_state(card) == VFIO_DEVICE_STATE_STOP_COPY,
 	      "still in STOP_COPY");
 	rc = ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info);
 	check_fails(rc, errno, EINVAL, "precopy info outside PRE_COPY");
 	close(fd);
-	check(!set_state(card, VFIO_DEVICE_STATE_RUNNING, NULL),
+	check(!vfio_mdev_mig_set_state(&card->dev, VFIO_DEVICE_STATE_RUNNING, NULL),
 	      "STOP_COPY -> RUNNING");
 }
 
@@ -384,7 +377,7 @@ static void refused_stream(struct mtty_card *dst, const char *what,
 	ssize_t n;
 
 	port_out(p0, UART_SCR, DST_SCR);
-	if (set_state(dst, VFIO_DEVICE_STATE_RESUMING, &fd)) {
+	if (vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RESUMING, &fd)) {
 		check(false, "%s: RESUMING", what);
 		return;
 	}
@@ -394,7 +387,7 @@ static void refused_stream(struct mtty_card *dst, const char *what,
 		check_fails(n, errno, EINVAL, msg);
 	else
 		check(n == (ssize_t)len, "%s: written", what);
-	rc = set_state(dst, VFIO_DEVICE_STATE_STOP, NULL);
+	rc = vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_STOP, NULL);
 	snprintf(msg, sizeof(msg), "%s: leaving RESUMING is refused", what);
 	check_fails(rc, errno, EINVAL, msg);
 	check(get_state(dst) == VFIO_DEVICE_STATE_RESUMING,
@@ -402,7 +395,7 @@ static void refused_stream(struct mtty_card *dst, const char *what,
 	check(port_in(p0, UART_SCR) == DST_SCR,
 	      "%s: the device is unchanged", what);
 	check(write(fd, good->buf, good->len) == (ssize_t)good->len &&
-	      !set_state(dst, VFIO_DEVICE_STATE_RUNNING, NULL) &&
+	      !vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RUNNING, NULL) &&
 	      port_in(p0, UART_SCR) == SRC_SCR,
 	      "%s: then the good stream is taken on the same fd", what);
 	close(fd);
@@ -436,21 +429,21 @@ static void malformed_streams(struct mtty_card *dst, const struct stream *s,
 			       other->buf, other->len, true, s);
 
 	/* Longer than any mtty state. */
-	check(!set_state(dst, VFIO_DEVICE_STATE_RESUMING, &fd), "RESUMING");
+	check(!vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RESUMING, &fd), "RESUMING");
 	check(write(fd, s->buf, s->len) == (ssize_t)s->len, "stream written");
 	memset(bad, 0, sizeof(bad));
 	n = write(fd, bad, 128);
 	check_fails(n, errno, EFBIG, "oversized stream");
-	check(!set_state(dst, VFIO_DEVICE_STATE_RUNNING, NULL),
+	check(!vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RUNNING, NULL),
 	      "oversized: what fitted is taken");
 	close(fd);
 
 	/* Early close of the destination's fd, then abort by reset. */
-	check(!set_state(dst, VFIO_DEVICE_STATE_RESUMING, &fd), "RESUMING");
+	check(!vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_RESUMING, &fd), "RESUMING");
 	check(write(fd, s->buf, s->len / 2) == (ssize_t)(s->len / 2),
 	      "half a stream written");
 	close(fd);
-	n = set_state(dst, VFIO_DEVICE_STATE_STOP, NULL);
+	n = vfio_mdev_mig_set_state(&dst->dev, VFIO_DEVICE_STATE_STOP, NULL);
 	check_fails(n, errno, EINVAL, "fd closed early: leaving RESUMING");
 	check(!vfio_mdev_reset(&dst->dev) &&
 	      get_state(dst) == VFIO_DEVICE_STATE_RUNNING,
@@ -467,7 +460,7 @@ static void source_aborts(struct mtty_card *src, const char *uuid)
 	int fd = -1;
 	ssize_t n;
 
-	check(!set_state(src, VFIO_DEVICE_STATE_STOP_COPY, &fd),
+	check(!vfio_mdev_mig_set_state(&src->dev, VFIO_DEVICE_STATE_STOP_COPY, &fd),
 	      "STOP_COPY");
 	check(!vfio_mdev_reset(&src->dev) &&
 	      get_state(src) == VFIO_DEVICE_STATE_RUNNING,
@@ -477,10 +470,10 @@ static void source_aborts(struct mtty_card *src, const char *uuid)
 	close(fd);
 
 	card_start(src);
-	check(!set_state(src, VFIO_DEVICE_STATE_STOP_COPY, &fd) &&
+	check(!vfio_mdev_mig_set_state(&src->dev, VFIO_DEVICE_STATE_STOP_COPY, &fd) &&
 	      read(fd, &byte, 1) == 1, "STOP_COPY, one byte read");
 	close(fd);
-	check(!set_state(src, VFIO_DEVICE_STATE_RUNNING, NULL) &&
+	check(!vfio_mdev_mig_set_state(&src->dev, VFIO_DEVICE_STATE_RUNNING, NULL) &&
 	      echoes(&src->port[0], 'c'),
 	      "fd closed early: the source runs on and echoes");
 
@@ -490,7 +483,7 @@ static void source_aborts(struct mtty_card *src, const char *uuid)
 		check(false, "reopen %s", uuid);
 		return;
 	}
-	check(!set_state(&other, VFIO_DEVICE_STATE_STOP_COPY, &fd),
+	check(!vfio_mdev_mig_set_state(&other.dev, VFIO_DEVICE_STATE_STOP_COPY, &fd),
 	      "STOP_COPY on a fresh open");
 	card_close(&other);
 	n = read(fd, &byte, 1);

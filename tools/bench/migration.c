@@ -31,20 +31,13 @@ struct mig_ctx {
 	struct bench_samples save, resume, downtime;
 };
 
-static int set_state(const struct bench_dev *d, uint32_t state, int *fd)
-{
-	int dummy;
-
-	return vfio_mdev_mig_set_state(&d->m, state, fd ? fd : &dummy);
-}
-
 /* RUNNING -> STOP_COPY, read to the end, close; the device stays stopped. */
 static int save(struct mig_ctx *c)
 {
 	int fd = -1;
 	ssize_t n;
 
-	if (set_state(&c->src, VFIO_DEVICE_STATE_STOP_COPY, &fd))
+	if (vfio_mdev_mig_set_state(&c->src.m, VFIO_DEVICE_STATE_STOP_COPY, &fd))
 		return bench_fail("source to STOP_COPY");
 	c->len = 0;
 	do {
@@ -64,13 +57,13 @@ static int resume(struct mig_ctx *c)
 	int fd = -1;
 	ssize_t n;
 
-	if (set_state(&c->dst, VFIO_DEVICE_STATE_RESUMING, &fd))
+	if (vfio_mdev_mig_set_state(&c->dst.m, VFIO_DEVICE_STATE_RESUMING, &fd))
 		return bench_fail("destination to RESUMING");
 	n = write(fd, c->buf, c->len);
 	close(fd);
 	if (n != (ssize_t)c->len)
 		return bench_fail("write of the state: %zd of %zu", n, c->len);
-	if (set_state(&c->dst, VFIO_DEVICE_STATE_RUNNING, NULL))
+	if (vfio_mdev_mig_set_state(&c->dst.m, VFIO_DEVICE_STATE_RUNNING, NULL))
 		return bench_fail("destination back to RUNNING");
 	return 0;
 }
@@ -86,7 +79,7 @@ static int round_trip(struct mig_ctx *c, double overhead)
 	if (resume(c))
 		return -1;
 	t2 = bench_now();
-	if (set_state(&c->src, VFIO_DEVICE_STATE_RUNNING, NULL))
+	if (vfio_mdev_mig_set_state(&c->src.m, VFIO_DEVICE_STATE_RUNNING, NULL))
 		return bench_fail("source back to RUNNING");
 	samples_add(&c->save, (double)(t1 - t0) - overhead);
 	samples_add(&c->resume, (double)(t2 - t1) - overhead);
@@ -126,7 +119,7 @@ int cmd_migration(void)
 	overhead = bench_clock_overhead();
 	/* One untimed round: the stream's size, and warm caches. */
 	if (save(&c) || resume(&c) ||
-	    set_state(&c.src, VFIO_DEVICE_STATE_RUNNING, NULL))
+	    vfio_mdev_mig_set_state(&c.src.m, VFIO_DEVICE_STATE_RUNNING, NULL))
 		goto out_samples;
 	bench_report_one("mig_state_size", "bytes", (double)c.len);
 	for (i = 0; i < n; i++)
