@@ -37,6 +37,10 @@ static unsigned int dev_ports(const struct fuzz_dev *d)
 	return d->region_size[VFIO_PCI_BAR1_REGION_INDEX] ? 2 : 1;
 }
 
+/*
+ * VFIO_DEVICE_FEATURE with the argsz and flags the fuzzer chose, right or
+ * wrong: the library's call (tools/vfio_mdev.c) always sends correct ones.
+ */
 static int mig_feature(int fd, uint32_t flags, uint32_t argsz,
 		       struct vfio_device_feature_mig_state *st)
 {
