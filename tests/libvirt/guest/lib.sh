@@ -87,13 +87,19 @@ guest_report() {
 	total=$(glog | wc -l)
 	glog | tail -n +"$((GSEEN + 1))" | head -n "$((total - GSEEN))" >/tmp/guest-lines
 	GSEEN=$total
+	guest_results "$1" </tmp/guest-lines
+}
+
+# guest_results PREFIX: the guest's result lines on stdin ("GUEST ok - ",
+# "GUEST not ok - ") as results and its notes as notes, PREFIX first.
+guest_results() {
 	while IFS= read -r line; do
 		case $line in
 		'GUEST ok - '*) ok "$1: ${line#GUEST ok - }" ;;
 		'GUEST not ok - '*) not_ok "$1: ${line#GUEST not ok - }" ;;
 		'GUEST | '* | 'GUEST-'*) note "$1 $line" ;;
 		esac
-	done </tmp/guest-lines
+	done
 }
 
 # Active mdevs, libvirt's node devices and mdevctl's definitions: compared

@@ -103,13 +103,8 @@ migration_status() {
 
 # The guest's result lines of console log FILE as results, PREFIX first.
 console_report() {
-	tr -d '\r' <"$2" | while IFS= read -r line; do
-		case $line in
-		'GUEST ok - '*) ok "$1: ${line#GUEST ok - }" ;;
-		'GUEST not ok - '*) not_ok "$1: ${line#GUEST not ok - }" ;;
-		'GUEST | '* | 'GUEST-'*) note "$1 $line" ;;
-		esac
-	done
+	tr -d '\r' <"$2" >"$W/console-lines"
+	guest_results "$1" <"$W/console-lines"
 }
 
 for u in "$SRC_U" "$DST_U"; do
