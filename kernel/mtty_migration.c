@@ -391,7 +391,8 @@ static int mtty_log_start(struct vfio_device *vdev,
 	mutex_lock(&st->lock);
 	if (st->dma_logging)
 		ret = -EBUSY;
-	st->dma_logging = true;
+	else
+		st->dma_logging = true;
 	mutex_unlock(&st->lock);
 	return ret;
 }
