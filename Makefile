@@ -25,12 +25,12 @@ deps:
 	sh scripts/install-deps.sh
 
 # Host-side checks: unit tests of the device model and a bounded libFuzzer
-# run of it, the mdevctl callout's
-# tests, the tools' checks without a device (under valgrind), the libvirt
-# XML and static analysis.
-## host-side checks: unit tests, libFuzzer run, callout, tools, XML, lint
+# run of it, the mdevctl callout's tests, the tools' checks without a
+# device (under valgrind), the Ansible role against fake hosts, the
+# libvirt XML and static analysis.
+## host-side checks: unit tests, libFuzzer run, callout, tools, Ansible role, XML, lint
 check: all
-	sh tests/run-all.sh unit fuzzmodel callout client status vfiohost fuzzhost libvirt-xml lint
+	sh tests/run-all.sh unit fuzzmodel callout client status ansible vfiohost fuzzhost libvirt-xml lint
 
 # The kernels of the supported Debian suites (tests/lib/suites.list).
 SUITES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/lib/suites.list)
@@ -44,7 +44,7 @@ SUITES := $(shell awk '!/^\#/ && NF { print $$1 }' tests/lib/suites.list)
 # and the Debian packages: built for Debian 12 and 13 with lintian, then
 # installed, rebooted and purged on Debian 13.  About 55 minutes on 2
 # cores with warm caches.
-TEST_STAGES := unit fuzzmodel callout client status vfiohost fuzzhost libvirt-xml lint deb matrix \
+TEST_STAGES := unit fuzzmodel callout client status ansible vfiohost fuzzhost libvirt-xml lint deb matrix \
 	$(addprefix vm:,$(SUITES)) reliability reliability:trixie \
 	rootfs rootfs:trixie libvirt demo migrate:trixie package:trixie
 
@@ -139,6 +139,13 @@ lint:
 bench: tools
 	for s in $(SUITES); do sh tests/bench/run.sh --kernel $$s || exit 1; done
 
+# Boot-time autostart of 100 and of 1,000 auto definitions on a full
+# Debian 12 and Debian 13 system: mtty-autostart.service's start to all
+# devices active, and how it grows. Not part of `make test`.
+## boot-time autostart of 100 and 1,000 definitions (Debian 12 and 13)
+bench-autostart: tools
+	for s in bookworm trixie; do MTTY_SUITE=$$s sh tests/bench/autostart.sh || exit 1; done
+
 # The walkthrough as a sysadmin does it, in a throwaway full Debian VM:
 # mdevctl define --auto, virsh attach-device, the guest's lspci and dmesg
 # view of the card, data echoed through its /dev/ttyS1.
@@ -179,4 +186,4 @@ help:
 			printf "make %-17s %s\n", t, d } { d = "" }' $(MAKEFILE_LIST)
 	@echo "KVER=... / KDIR=... choose the target kernel of make (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-full deb test-package matrix test-vm test-rootfs test-libvirt test-migration test-debug test-reliability debug-kernel lint demo demo-sysfs bench clean help
+.PHONY: all kernel tools deps check test test-full deb test-package matrix test-vm test-rootfs test-libvirt test-migration test-debug test-reliability debug-kernel lint demo demo-sysfs bench bench-autostart clean help

@@ -52,6 +52,9 @@ libxml2-utils
 file
 jq
 systemd
+ansible
+ansible-lint
+openssh-client
 dpkg-dev
 "
 

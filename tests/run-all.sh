@@ -46,6 +46,7 @@ stage_cmd() {
 	vm) echo "sh tests/vm/run-vm.sh --suite all" ;;
 	client) echo "make -s -C tools check" ;;
 	status) echo "make -s -C tools status-check" ;;
+	ansible) echo "sh tests/ansible/run.sh" ;;
 	vfiohost) echo "make -s -C tests/vfio check" ;;
 	fuzzhost) echo "make -s -C tools/fuzz check" ;;
 	# Debug kernel if tests/debug-kernel/build.sh's is cached, else Debian's.
