@@ -52,10 +52,11 @@ TEST_STAGES := unit fuzzmodel callout client status ansible vfiohost fuzzhost li
 # walkthrough on a Debian 13 system (libvirt 11.3, QEMU 10), `make deps` +
 # `make` on a fresh Debian 13 host (a chroot), the packages' whole life
 # (upgrade, a second kernel, remove, reinstall, purge) on Debian 12 and
-# 13, and the 1,000,000-op run on the debug kernel (whose build alone
+# 13, the Ansible role on three full Debian 12 and 13 hosts (fleet), and
+# the 1,000,000-op run on the debug kernel (whose build alone
 # takes 20-50 minutes when it is not cached).
 FULL_STAGES := $(TEST_STAGES) --subtotal=test libvirt:trixie demo:trixie \
-	hostdeps:trixie package-full:bookworm package-full:trixie debug
+	hostdeps:trixie package-full:bookworm package-full:trixie fleet debug
 
 # Everything, on a fresh Debian machine too: installs what it needs first.
 ## make deps, then every stage; ends with "N passed, N failed"
@@ -73,6 +74,13 @@ test-full: deps tools
 ## mtty.ko for every suite in its own chroot, plain and W=1 + sparse
 matrix:
 	sh tests/run-all.sh matrix
+
+# The Ansible role on three full Debian 12 and 13 hosts reached by SSH:
+# apply, idempotence, bad inventories, check mode, a reboot, a changed
+# inventory, a host down during an apply (tests/fleet/run.sh).
+## the Ansible role on three full Debian 12/13 hosts (about 30 minutes)
+test-fleet: deps
+	sh tests/run-all.sh fleet
 
 # Only the VM tests (driver suite and nested guest), on every suite's kernel.
 ## driver suite and nested guest on every suite's kernel
@@ -186,4 +194,4 @@ help:
 			printf "make %-17s %s\n", t, d } { d = "" }' $(MAKEFILE_LIST)
 	@echo "KVER=... / KDIR=... choose the target kernel of make (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-full deb test-package matrix test-vm test-rootfs test-libvirt test-migration test-debug test-reliability debug-kernel lint demo demo-sysfs bench bench-autostart clean help
+.PHONY: all kernel tools deps check test test-full deb test-package matrix test-vm test-rootfs test-libvirt test-migration test-fleet test-debug test-reliability debug-kernel lint demo demo-sysfs bench bench-autostart clean help

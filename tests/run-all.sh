@@ -47,6 +47,8 @@ stage_cmd() {
 	client) echo "make -s -C tools check" ;;
 	status) echo "make -s -C tools status-check" ;;
 	ansible) echo "sh tests/ansible/run.sh" ;;
+	# Three full Debian 12 and 13 hosts converged by the Ansible role.
+	fleet) echo "sh tests/fleet/run.sh" ;;
 	vfiohost) echo "make -s -C tests/vfio check" ;;
 	fuzzhost) echo "make -s -C tools/fuzz check" ;;
 	# Debug kernel if tests/debug-kernel/build.sh's is cached, else Debian's.
