@@ -271,6 +271,12 @@ snapshot() {
 		fleet_state "$_h"
 	done
 }
+# settled HOST: the host's boot has finished (a unit that failed, making
+# the system "degraded", is the kernel log checks' business).
+settled() {
+	fleet_ssh "$1" 'timeout 600 systemctl is-system-running --wait' </dev/null 2>/dev/null |
+		grep -Eqx 'running|degraded'
+}
 # all_changed NAME: "HOST=N ..." of the recap of apply NAME.
 all_changed() {
 	for _h in $fleet_names; do
@@ -351,8 +357,7 @@ fi
 set -- $fleet_names
 rb=$2
 t=$(date +%s)
-if fleet_reboot "$rb" 900 &&
-	fleet_ssh "$rb" 'systemctl is-system-running --wait' </dev/null >/dev/null 2>&1; then
+if fleet_reboot "$rb" 900 && settled "$rb"; then
 	tap_ok "$rb reboots ($(($(date +%s) - t)) s)"
 else
 	tap_fail "$rb reboots (console: $(fleet_console "$rb"))"
@@ -406,8 +411,7 @@ up_hosts=$(echo "$fleet_names" | tr ' ' '\n' | grep -vx "$down" | tr '\n' ' ')
 # shellcheck disable=SC2086  # the list of host names
 check_state "converged while $down was down" "$work/v3" $up_hosts
 t=$(date +%s)
-if fleet_poweron "$down" 900 &&
-	fleet_ssh "$down" 'systemctl is-system-running --wait' </dev/null >/dev/null 2>&1; then
+if fleet_poweron "$down" 900 && settled "$down"; then
 	tap_ok "$down powers on again ($(($(date +%s) - t)) s)"
 else
 	tap_fail "$down powers on again (console: $(fleet_console "$down"))"
