@@ -12,7 +12,8 @@
 #   v2  with mtty_prune: devices 1 and 2 change type, 3 and 4 are
 #       absent, 5 and 6 move to the next host (k % 3 + 1), 7 is manual
 #       and stopped, 8 manual and started
-#   v3  v2, and device 9 stopped
+#   v3  v2, and device 9 manual and stopped (an auto one that is not
+#       running is what mtty-status reports as a failed autostart)
 # Needs $fleet_names, $work, $version, suite_of and fleet_inventory.
 
 # Set by the sourcing run.sh and hosts.sh.
@@ -48,7 +49,7 @@ fleet_device_line() {
 		;;
 	7) _s=manual _st=stopped ;;
 	8) _s=manual ;;
-	9) [ "$_v" = v3 ] && _st=stopped ;;
+	9) [ "$_v" = v3 ] && _s=manual _st=stopped ;;
 	esac
 	[ "$_o" = "$_k" ] && echo "$_t $_s $_st"
 	return 0

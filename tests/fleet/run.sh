@@ -389,7 +389,7 @@ else
 fi
 for h in $fleet_names; do
 	fleet_ssh "$h" mtty-status --json </dev/null >"$logs/status-$h.json" 2>&1
-	echo "# $h: mtty-status --json after the second apply: $(jq -c '{module, summary}' "$logs/status-$h.json" 2>&1) ($logs/status-$h.json)"
+	echo "# $h: mtty-status --json after the second apply: $(jq -c '{module: .module, summary: .summary}' "$logs/status-$h.json" 2>&1) ($logs/status-$h.json)"
 done
 
 # --- a host is down during an apply --------------------------------------------------
