@@ -31,8 +31,8 @@
 
 /* Room for a type name ("mtty-2") or a definition's start value. */
 #define STATUS_WORD_SIZE	32
-/* /proc/PID/comm holds at most 15 characters. */
-#define STATUS_COMM_SIZE	16
+/* /proc/PID/comm: at most 15 characters, a newline (read) and the NUL. */
+#define STATUS_COMM_SIZE	17
 /* A libvirt domain name is at most a file name. */
 #define STATUS_DOMAIN_SIZE	256
 
@@ -113,6 +113,20 @@ int status_find_holders(struct mtty_status *st, const char *root);
  */
 __attribute__((format(printf, 2, 3)))
 int status_path(char buf[PATH_MAX], const char *fmt, ...);
+
+/*
+ * The first line of a small file without its newline, in @buf of @size
+ * bytes (room for the newline too).  Returns -1 (errno set) when it cannot
+ * be read or its line does not fit.
+ */
+int status_read_line(const char *path, char *buf, size_t size);
+
+/*
+ * All of @path, NUL-terminated, in a new buffer (@len bytes before the
+ * NUL).  NULL (errno set; EFBIG) when it cannot be read or holds more
+ * than @max bytes.
+ */
+char *status_read_file(const char *path, size_t max, size_t *len);
 
 /* Ports of type @name ("mtty-2": 2), 0 for a type mtty does not have. */
 unsigned int status_type_ports(const char *name);

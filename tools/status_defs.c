@@ -277,31 +277,6 @@ int status_parse_definition(const char *text, size_t len,
 	return -1;
 }
 
-/* Read all of @path (at most DEF_MAX_SIZE bytes) into a new buffer. */
-static char *read_whole(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-
-	if (!f)
-		return NULL;
-	buf = malloc(DEF_MAX_SIZE + 1);
-	if (!buf) {
-		fclose(f);
-		return NULL;
-	}
-	*len = fread(buf, 1, DEF_MAX_SIZE + 1, f);
-	if (ferror(f) || *len > DEF_MAX_SIZE) {
-		if (!ferror(f))
-			errno = EFBIG;
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 int status_read_definitions(struct mtty_status *st, const char *root)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
@@ -334,7 +309,7 @@ int status_read_definitions(struct mtty_status *st, const char *root)
 		}
 		dev->defined = true;
 		status_path(path, "%s/%s", dir, de->d_name);
-		text = read_whole(path, &len);
+		text = status_read_file(path, DEF_MAX_SIZE, &len);
 		if (!text ||
 		    status_parse_definition(text, len, dev->def_type, &dev->start))
 			dev->problems |= STATUS_DEF_UNREADABLE;

@@ -27,24 +27,6 @@ struct vfio_files {
 	char cdev[sizeof("/dev/vfio/devices/") + VFIO_MDEV_NAME_SIZE];
 };
 
-static void last_component(const char *link, char *out, size_t size)
-{
-	char target[PATH_MAX];
-	const char *base;
-	ssize_t n;
-
-	out[0] = '\0';
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		return;
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	/* A cut name would be another group's: leave it unknown instead. */
-	if (strlen(base) < size)
-		memcpy(out, base, strlen(base) + 1);
-}
-
 static void find_files(const char *root, const char *uuid,
 		       struct vfio_files *files)
 {
@@ -53,10 +35,8 @@ static void find_files(const char *root, const char *uuid,
 	DIR *d;
 
 	files->group[0] = files->cdev[0] = '\0';
-	status_path(path, "%s" VFIO_MDEV_SYSFS_DIR "/%s/iommu_group",
-		 root, uuid);
-	last_component(path, name, sizeof(name));
-	if (name[0])
+	status_path(path, "%s" VFIO_MDEV_SYSFS_DIR "/%s", root, uuid);
+	if (!vfio_mdev_link_base(path, "iommu_group", name, sizeof(name)))
 		snprintf(files->group, sizeof(files->group), "/dev/vfio/%.16s",
 			 name);
 	status_path(path, "%s" VFIO_MDEV_SYSFS_DIR "/%s/vfio-dev",
@@ -97,21 +77,12 @@ static void read_domain(const char *pid_dir, char *out, size_t size)
 	char path[PATH_MAX];
 	char *buf, *arg, *end;
 	size_t len;
-	FILE *f;
 
 	out[0] = '\0';
 	status_path(path, "%s/cmdline", pid_dir);
-	f = fopen(path, "r");
-	if (!f)
+	buf = status_read_file(path, CMDLINE_MAX, &len);
+	if (!buf)
 		return;
-	buf = malloc(CMDLINE_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		return;
-	}
-	len = fread(buf, 1, CMDLINE_MAX, f);
-	fclose(f);
-	buf[len] = '\0';
 	end = buf + len;
 	for (arg = buf; arg < end; arg += strlen(arg) + 1) {
 		if (strcmp(arg, "-name") != 0)
@@ -127,20 +98,10 @@ static void read_domain(const char *pid_dir, char *out, size_t size)
 static void read_comm(const char *pid_dir, char *out, size_t size)
 {
 	char path[PATH_MAX];
-	FILE *f;
 
-	out[0] = '\0';
 	status_path(path, "%s/comm", pid_dir);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(out, (int)size, f)) {
-		size_t len = strlen(out);
-
-		if (len && out[len - 1] == '\n')
-			out[len - 1] = '\0';
-	}
-	fclose(f);
+	if (status_read_line(path, out, size))
+		out[0] = '\0';
 }
 
 /* Record process @pid as the holder of the device whose file @target is. */

@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,22 +22,6 @@ unsigned int status_type_ports(const char *name)
 		return 1;
 	if (!strcmp(name, "mtty-2"))
 		return 2;
-	return 0;
-}
-
-int status_path(char buf[PATH_MAX], const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, PATH_MAX, fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= PATH_MAX) {
-		buf[0] = '\0';
-		errno = ENAMETOOLONG;
-		return -1;
-	}
 	return 0;
 }
 
@@ -61,40 +44,12 @@ struct status_device *status_device_of(struct mtty_status *st,
 	return dev;
 }
 
-/*
- * The first line of a small file without its newline.  Returns -1 (errno
- * set) when it cannot be read or its line does not fit.
- */
-static int read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	size_t len;
-
-	if (!f)
-		return -1;
-	if (!fgets(buf, (int)size, f)) {
-		if (!ferror(f))
-			errno = ENODATA;
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	len = strlen(buf);
-	if (len && buf[len - 1] == '\n')
-		buf[--len] = '\0';
-	else if (len + 1 == size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
 /* A non-negative decimal number alone on the first line of @path. */
 static int read_count(const char *path, long *value)
 {
 	char buf[32], *end;
 
-	if (read_line(path, buf, sizeof(buf)))
+	if (status_read_line(path, buf, sizeof(buf)))
 		return -1;
 	errno = 0;
 	*value = strtol(buf, &end, 10);
@@ -126,7 +81,7 @@ static int scan_module(struct mtty_status *st, const char *root)
 	st->loaded = true;
 	/* A module built without a version has no such file: leave it "". */
 	status_path(path, "%s" STATUS_MODULE_DIR "/version", root);
-	if (read_line(path, st->version, sizeof(st->version)) &&
+	if (status_read_line(path, st->version, sizeof(st->version)) &&
 	    errno != ENOENT) {
 		fprintf(stderr, "mtty-status: %s: %s\n", path, strerror(errno));
 		return -1;

@@ -120,9 +120,8 @@ static int find_group(struct vfio_mdev *dev)
 	return 0;
 }
 
-/* Copy the last component of the target of symlink @dir/@name to @out. */
-static int link_base(const char *dir, const char *name, char *out,
-		     size_t size)
+int vfio_mdev_link_base(const char *dir, const char *name, char *out,
+			size_t size)
 {
 	char link[PATH_MAX], target[PATH_MAX];
 	const char *base;
@@ -158,12 +157,12 @@ int vfio_mdev_identify(const char *sysfs_dir, const char *uuid,
 		report(NULL, "no such mdev device: %s", dir);
 		return -1;
 	}
-	if (link_base(dir, "mdev_type", id->type, sizeof(id->type))) {
+	if (vfio_mdev_link_base(dir, "mdev_type", id->type, sizeof(id->type))) {
 		report(NULL, "readlink %s/mdev_type", dir);
 		return -1;
 	}
 	/* An mdev whose driver is not (yet) bound has no driver link. */
-	if (link_base(dir, "driver", id->driver, sizeof(id->driver)) &&
+	if (vfio_mdev_link_base(dir, "driver", id->driver, sizeof(id->driver)) &&
 	    errno != ENOENT) {
 		report(NULL, "readlink %s/driver", dir);
 		return -1;

@@ -82,6 +82,14 @@ struct vfio_mdev_identity {
 };
 
 /*
+ * The last component of the target of symlink @dir/@name, in @out of @size
+ * bytes.  Returns -1 (errno set; ENAMETOOLONG when it does not fit: a cut
+ * name could pass for another one) when it cannot be read.
+ */
+int vfio_mdev_link_base(const char *dir, const char *name, char *out,
+			size_t size);
+
+/*
  * Read the identity of the mdev @uuid (lower case, as vfio_mdev_uuid_parse()
  * leaves it) from @sysfs_dir/@uuid, without opening the device: opening
  * resets it.  @sysfs_dir is VFIO_MDEV_SYSFS_DIR except in tests.  If the
