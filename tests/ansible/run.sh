@@ -17,6 +17,8 @@ cd "$(dirname "$0")/../.." || exit 2
 top=$(pwd)
 # shellcheck source=tests/lib/tap.sh
 . "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/ansible.sh
+. "$top/tests/lib/ansible.sh"
 
 for tool in ansible-playbook ansible-lint jq; do
 	command -v "$tool" >/dev/null || {
@@ -122,7 +124,7 @@ rc_of() { cat "$W/$1.rc"; }
 
 # recap NAME HOST FIELD: a number from the PLAY RECAP line of HOST.
 recap() {
-	sed -n "s/^$2 *: .*[^a-z]$3=\([0-9]*\).*/\1/p" "$W/$1.out" | tail -n 1
+	ansible_recap "$W/$1.out" "$2" "$3"
 }
 
 # The whole fake state of every host (files and contents), as a checksum
