@@ -128,10 +128,14 @@ fleet_loop() {
 		echo "$_ln" >"$_lh/boots"
 		echo "# $1: boot $_ln at $(date +%T)"
 		_lrc=0
+		# nosoftlockup: under TCG the guest's clock can jump by hours
+		# when the host is busy, and the watchdog then reports a
+		# lockup of whatever task was running (seen: ext4_readdir of
+		# Ansible's python3, "stuck for 92023s" in a 23-minute run).
 		qemu_tcg "$fleet_timeout" -m "$fleet_mem" -smp "$fleet_smp" \
 			-display none -monitor none \
 			-kernel "$_limg/vmlinuz" -initrd "$_limg/initrd.img" \
-			-append "root=/dev/vda rw console=ttyS0 panic=-1 systemd.hostname=$1" \
+			-append "root=/dev/vda rw console=ttyS0 panic=-1 nosoftlockup systemd.hostname=$1" \
 			-drive "file=$_lh/disk.qcow2,format=qcow2,if=virtio,cache=unsafe" \
 			-netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$_lport-:22" \
 			-device virtio-net-pci,netdev=net0 \

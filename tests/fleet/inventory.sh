@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The fleet test's inventories (sourced by run.sh, after hosts.sh): the
+# The fleet test's inventories (sourced by run.sh, after setup.sh): the
 # Ansible inventory of the running hosts with 20 mtty devices each, in
 # versions that change between applies, the bad inventories that must
 # change nothing, and for each version what every host must show
@@ -11,9 +11,11 @@
 #       auto, started (30 of 64 ports)
 #   v2  with mtty_prune: devices 1 and 2 change type, 3 and 4 are
 #       absent, 5 and 6 move to the next host (k % 3 + 1), 7 is manual
-#       and stopped, 8 manual and started
+#       and stopped, 8 manual and started; the first host's max_ports
+#       grows to 96, with mtty_reload_module
 #   v3  v2, and device 9 manual and stopped (an auto one that is not
 #       running is what mtty-status reports as a failed autostart)
+# and for the benchmark (tests/bench/fleet.sh) N devices on every host.
 # Needs $fleet_names, $work, $version, suite_of and fleet_inventory.
 
 # Set by the sourcing run.sh and hosts.sh.
@@ -55,6 +57,19 @@ fleet_device_line() {
 	return 0
 }
 
+# fleet_host_vars FILE SUITE MAX_PORTS PRUNE: the start of a host's
+# variables: the packages of its suite, max_ports and mtty_prune.
+fleet_host_vars() {
+	{
+		echo "---"
+		echo "mtty_max_ports: $3"
+		echo "mtty_prune: $4"
+		echo "mtty_deb_files:"
+		echo "  - $work/debs/$2/mtty-dkms_${version}_all.deb"
+		echo "  - $work/debs/$2/mtty_${version}_amd64.deb"
+	} >"$1"
+}
+
 # fleet_declare VERSION DIR: DIR/inventory.ini with DIR/host_vars/NAME.yml
 # for every host, and DIR/expect-NAME, what the host must show after the
 # apply.
@@ -66,15 +81,17 @@ fleet_declare() {
 		_k=$((_k + 1))
 		_s=$(suite_of "$_h")
 		_f=$2/host_vars/$_h.yml
-		{
-			echo "---"
-			echo "mtty_max_ports: 64"
-			[ "$1" = v1 ] && echo "mtty_prune: false" || echo "mtty_prune: true"
-			echo "mtty_deb_files:"
-			echo "  - $work/debs/$_s/mtty-dkms_${version}_all.deb"
-			echo "  - $work/debs/$_s/mtty_${version}_amd64.deb"
-			echo "mtty_devices:"
-		} >"$_f"
+		if [ "$1" = v1 ]; then
+			fleet_host_vars "$_f" "$_s" 64 false
+		elif [ "$_k" = 1 ]; then
+			# More ports under running devices: the role reloads
+			# the module, stopping them, and starts them again.
+			fleet_host_vars "$_f" "$_s" 96 true
+			echo "mtty_reload_module: true" >>"$_f"
+		else
+			fleet_host_vars "$_f" "$_s" 64 true
+		fi
+		echo "mtty_devices:" >>"$_f"
 		: >"$2/expect-$_h"
 		for _o in 1 2 3; do
 			for _i in $(seq 1 20); do
@@ -113,4 +130,29 @@ fleet_bad() {
 	capacity)
 		sed -i 's/^mtty_max_ports: 64$/mtty_max_ports: 8/' "$2/host_vars/$5.yml" ;;
 	esac
+}
+
+# fleet_declare_count N MAX_PORTS DIR: every host declares N devices of
+# its own (odd ones mtty-2, even ones mtty-1, auto, started) and prunes
+# the rest, in DIR as fleet_declare writes it (N 0: no device at all).
+fleet_declare_count() {
+	mkdir -p "$3/host_vars"
+	fleet_inventory "$3/inventory.ini" mtty_fleet
+	_k=0
+	for _h in $fleet_names; do
+		_k=$((_k + 1))
+		_f=$3/host_vars/$_h.yml
+		fleet_host_vars "$_f" "$(suite_of "$_h")" "$2" true
+		[ "$1" -gt 0 ] && echo "mtty_devices:" >>"$_f" || echo "mtty_devices: []" >>"$_f"
+		: >"$3/expect-$_h"
+		_i=1
+		while [ "$_i" -le "$1" ]; do
+			_u=$(fleet_uuid "$_k" "$_i")
+			_t=$(fleet_type "$_i")
+			echo "  - {uuid: $_u, type: $_t, start: auto, state: started}" >>"$_f"
+			echo "$_u $_t auto true" >>"$3/expect-$_h"
+			_i=$((_i + 1))
+		done
+		LC_ALL=C sort -o "$3/expect-$_h" "$3/expect-$_h"
+	done
 }

@@ -21,7 +21,9 @@
 #   3. --check --diff of a changed inventory shows and changes nothing;
 #   4. a host reboots: its devices are back, started before libvirtd;
 #   5. the changed inventory (types changed, devices moved between hosts,
-#      some removed, some stopped) converges, and again changes nothing;
+#      some removed, some stopped, more max_ports on one host, which
+#      reloads the module under running devices) converges, and again
+#      changes nothing;
 #   6. with a host powered off an apply converges the others and reports
 #      it unreachable; once it is back the next apply finishes it.
 # After each apply every host's mtty-status --json must show what was
@@ -53,12 +55,15 @@ root=$(cd "$here/../.." && pwd)
 . "$root/tests/lib/qemu.sh"
 # shellcheck source=tests/lib/kernel.sh
 . "$root/tests/lib/kernel.sh"
+# shellcheck source=tests/lib/ansible.sh
+. "$root/tests/lib/ansible.sh"
 # shellcheck source=tests/fleet/hosts.sh
 . "$here/hosts.sh"
+# shellcheck source=tests/fleet/setup.sh
+. "$here/setup.sh"
 # shellcheck source=tests/fleet/inventory.sh
 . "$here/inventory.sh"
 
-cache=${MTTY_CACHE:-$HOME/.cache/mtty}
 plan="fleet1:bookworm fleet2:trixie fleet3:bookworm"
 reuse=0
 keep=0
@@ -77,173 +82,12 @@ if [ "$(echo "$plan" | wc -w)" -ne 3 ]; then
 	echo "run.sh: the fleet test needs three hosts (got: $plan)" >&2
 	exit 2
 fi
-suites=$(for h in $plan; do echo "${h#*:}"; done | sort -u | tr '\n' ' ')
-suites=${suites% }
-for s in $suites; do
-	suite_check "$s" || exit 2
-done
 
-# --- this machine -----------------------------------------------------------
-if [ "$(id -u)" -ne 0 ]; then
-	tap_fail "run as root (the images and packages are built in chroots)"
-	tap_done
-fi
-PATH=$PATH:/usr/sbin:/sbin
-# ss is in iproute2, flock and unshare in util-linux.
-host_pkgs="qemu-system-x86 qemu-utils openssh-client ansible e2fsprogs mmdebstrap iproute2 util-linux"
-missing=
-for p in $host_pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		missing="$missing $p"
-done
 begin=$(date +%s)
-logs=$cache/logs/fleet-$(date +%Y%m%d-%H%M%S)-$$
-mkdir -p "$logs"
-echo "# logs: $logs"
-if [ -n "$missing" ]; then
-	echo "# installing on this machine:$missing"
-	# shellcheck disable=SC2086  # a list of package names
-	if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends $missing; } \
-		>"$logs/host-packages.log" 2>&1; then
-		tap_fail "install$missing on this machine (log: $logs/host-packages.log)"
-		tap_done
-	fi
-fi
-# sed reads to the end: ansible dies of a broken pipe under head.
-tap_ok "this machine has QEMU, qemu-img, ssh and Ansible ($(ansible --version 2>/dev/null | sed -n 1p))"
-
-work=$cache/fleet-run/run-$$
-rm -rf "$work"
-mkdir -p "$work/debs"
-# shellcheck disable=SC2317  # called by the trap
-cleanup() {
-	fleet_cleanup
-	[ "$keep" = 1 ] || rm -f "$logs"/hosts/*/disk.qcow2
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# --- the packages -------------------------------------------------------------
-version=$(mtty_version)
-have_debs() {
-	for s in $suites; do
-		[ -f "$root/build/deb/$s/mtty_${version}_amd64.deb" ] &&
-			[ -f "$root/build/deb/$s/mtty-dkms_${version}_all.deb" ] || return 1
-	done
-}
-# shellcheck disable=SC2086  # a list of suites
-if [ "$reuse" = 1 ] && have_debs; then
-	tap_ok "the packages of $version for $suites are in build/deb (reused)"
-elif sh "$root/scripts/build-deb.sh" $suites >"$logs/build-deb.log" 2>&1 && have_debs; then
-	tap_ok "the packages of $version build for $suites (scripts/build-deb.sh)"
-else
-	tap_fail "the packages of $version build for $suites (log: $logs/build-deb.log)"
-	tail -n 15 "$logs/build-deb.log" | sed 's/^/#   /'
-	tap_done
-fi
-# A copy, so that another build of the tree cannot change them under us.
-for s in $suites; do
-	mkdir -p "$work/debs/$s"
-	cp "$root/build/deb/$s/mtty_${version}_amd64.deb" \
-		"$root/build/deb/$s/mtty-dkms_${version}_all.deb" "$work/debs/$s/"
-done
-
-# --- the images ---------------------------------------------------------------
-for s in $suites; do
-	t=$(date +%s)
-	if img=$(sh "$here/mkrootfs-fleet.sh" "$s" 2>"$logs/image-$s.log"); then
-		echo "$img" >"$work/image-$s"
-		tap_ok "the $s host image ($(basename "$img"), $(($(date +%s) - t)) s)"
-	else
-		tap_fail "the $s host image (log: $logs/image-$s.log)"
-		tail -n 15 "$logs/image-$s.log" | sed 's/^/#   /'
-		tap_done
-	fi
-done
-
-# --- the hosts ----------------------------------------------------------------
-fleet_init "$logs/hosts"
-for h in $plan; do
-	if ! fleet_add "${h%%:*}" "${h#*:}" "$(cat "$work/image-${h#*:}")"; then
-		tap_fail "an overlay for ${h%%:*}"
-		tap_done
-	fi
-done
-# suite_of NAME: the host's Debian suite.
-suite_of() {
-	cat "$fleet_dir/$1/suite"
-}
-
-t_boot=$(date +%s)
-for h in $fleet_names; do
-	fleet_start "$h"
-done
-up=
-for h in $fleet_names; do
-	if fleet_wait_ssh "$h" 900; then
-		up="$up $h"
-		tap_ok "$h ($(suite_of "$h")) boots and answers SSH on 127.0.0.1:$(fleet_port "$h") ($(($(date +%s) - t_boot)) s after the start)"
-	else
-		tap_fail "$h ($(suite_of "$h")) boots and answers SSH on 127.0.0.1:$(fleet_port "$h") (console: $(fleet_console "$h"))"
-		tr -d '\r' <"$(fleet_console "$h")" | tail -n 15 | sed 's/^/#   /'
-	fi
-done
-if [ "$up" != "$fleet_names" ]; then
-	tap_done
-fi
-for h in $fleet_names; do
-	# shellcheck disable=SC2016  # expanded on the host
-	echo "# $h: $(fleet_ssh "$h" 'uname -r; . /etc/os-release; echo "$PRETTY_NAME"; systemctl is-system-running' </dev/null 2>&1 | tr '\n' ' ')"
-done
-
-# --- Ansible ----------------------------------------------------------------------
-# Ansible runs from the work directory, away from any ansible.cfg of the
-# tree or the caller's directory.
-fleet_ansible() {
-	(cd "$work" && ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=False \
-		ANSIBLE_RETRY_FILES_ENABLED=False ANSIBLE_ROLES_PATH="$root/ansible/roles" "$@")
-}
-nh=$(echo "$fleet_names" | wc -w)
+fleet_bringup "$plan" "$reuse" "$keep" fleet
 fleet_declare v1 "$work/v1"
 cp -r "$work/v1" "$logs/inventory-v1"
-fleet_ansible ansible -i "$work/v1/inventory.ini" all -m ping -o >"$logs/ansible-ping.log" 2>&1
-rc=$?
-n=$(grep -c 'SUCCESS' "$logs/ansible-ping.log")
-if [ "$rc" -eq 0 ] && [ "$n" -eq "$nh" ]; then
-	tap_ok "ansible -i <inventory> all -m ping: $n of $nh hosts answer"
-else
-	tap_fail "ansible -i <inventory> all -m ping: $n of $nh hosts answer (exit $rc)"
-	sed 's/^/#   /' "$logs/ansible-ping.log" | head -n 20
-fi
 
-# apply NAME DIR [ARGS...]: the role's playbook with DIR's inventory;
-# output in $logs/apply-NAME.log, exit status in $arc, time in $atime.
-apply() {
-	_name=$1 _dir=$2
-	shift 2
-	_t=$(date +%s)
-	fleet_ansible ansible-playbook -i "$_dir/inventory.ini" \
-		"$root/ansible/playbooks/site.yml" "$@" >"$logs/apply-$_name.log" 2>&1
-	arc=$?
-	atime=$(($(date +%s) - _t))
-}
-# recap NAME HOST FIELD: FIELD (changed, failed, unreachable...) of HOST
-# in the play recap of apply NAME.
-recap() {
-	sed -n "s/^$2 *: .* $3=\([0-9]*\).*/\1/p" "$logs/apply-$1.log" | tail -n 1
-}
-# apply_report NAME TEXT: the last lines of apply NAME as notes.
-apply_report() {
-	grep -E '^(fatal|failed|[a-z0-9]+ +: ok=)|msg' "$logs/apply-$1.log" | tail -n 25 | sed 's/^/#   /'
-}
-# fleet_state HOST: the host's mtty definitions as mtty-status --json
-# shows them, one "UUID TYPE START ACTIVE" line each, sorted.
-fleet_state() {
-	fleet_ssh "$1" mtty-status --json </dev/null 2>/dev/null | jq -r \
-		'[.devices[] | select(.defined) | "\(.uuid) \(.type) \(.start) \(.active)"] | sort | .[]' 2>&1
-}
 # check_state WHAT DIR [HOST...]: each HOST (default every host) shows
 # what DIR/expect-HOST says, and mtty-status exits 0 (nothing to mend).
 check_state() {
@@ -252,9 +96,10 @@ check_state() {
 	# shellcheck disable=SC2086  # the list of host names
 	[ $# -gt 0 ] || set -- $fleet_names
 	for _h in "$@"; do
-		fleet_state "$_h" >"$work/state-$_h"
+		# One run gives both: the exit status is that of every output mode.
 		_rc=0
-		fleet_ssh "$_h" mtty-status --quiet </dev/null >/dev/null 2>&1 || _rc=$?
+		fleet_ssh "$_h" mtty-status --json </dev/null >"$work/status-$_h.json" 2>/dev/null || _rc=$?
+		fleet_state_of "$work/status-$_h.json" >"$work/state-$_h"
 		if cmp -s "$work/state-$_h" "$_dir/expect-$_h" && [ "$_rc" -eq 0 ]; then
 			tap_ok "$_h: $_what: mtty-status --json shows the $(wc -l <"$_dir/expect-$_h") declared definitions, exit 0"
 		else
@@ -276,12 +121,6 @@ snapshot() {
 settled() {
 	fleet_ssh "$1" 'timeout 600 systemctl is-system-running --wait' </dev/null 2>/dev/null |
 		grep -Eqx 'running|degraded'
-}
-# all_changed NAME: "HOST=N ..." of the recap of apply NAME.
-all_changed() {
-	for _h in $fleet_names; do
-		printf '%s=%s ' "$_h" "$(recap "$1" "$_h" changed)"
-	done
 }
 
 # --- first apply: packages, module option, 3 x 20 devices ---------------------------
@@ -379,6 +218,10 @@ else
 	tap_fail "apply of the changed inventory (exit $arc)"
 	apply_report changed
 fi
+# shellcheck disable=SC2086  # the list of host names
+set -- $fleet_names
+out=$(fleet_ssh "$1" cat /sys/module/mtty/parameters/max_ports </dev/null 2>&1)
+tap_is "$1: the role reloaded the module under running devices for the new max_ports" 96 "$out"
 check_state "after the changed inventory" "$work/v2"
 apply changed-again "$work/v2"
 bad=$(all_changed changed-again | tr ' ' '\n' | grep -v '=0$' | tr '\n' ' ')
@@ -427,36 +270,6 @@ fi
 check_state "after the next apply" "$work/v3" "$down"
 
 # --- the kernel logs, and the end -----------------------------------------------------
-# While the hosts run: this boot's kernel messages about mtty, vfio or mdev
-# at warning level or worse, and anything of KLOG_BAD (an unsigned
-# out-of-tree module taints the kernel once, at error level: expected).
-for h in $fleet_names; do
-	fleet_ssh "$h" "journalctl -b -k -o cat" </dev/null >"$logs/kernel-$h.log" 2>&1
-	bad=$( { fleet_ssh "$h" "journalctl -b -k -p warning -o cat" </dev/null 2>&1 |
-			grep -Ei 'mtty|vfio|mdev'
-		grep -E "$KLOG_BAD" "$logs/kernel-$h.log"; } |
-		grep -Ev 'loading out-of-tree module taints kernel|module verification failed: signature and/or required key missing' || true)
-	if [ -z "$bad" ]; then
-		tap_ok "$h: kernel log has no warning or error about mtty, vfio or mdev"
-	else
-		tap_fail "$h: kernel log has no warning or error about mtty, vfio or mdev"
-		printf '%s\n' "$bad" | head -n 20 | sed 's/^/#   /'
-	fi
-done
-t_off=$(date +%s)
-if fleet_shutdown_all 300; then
-	tap_ok "every host powers off cleanly ($(($(date +%s) - t_off)) s)"
-else
-	tap_fail "every host powers off cleanly"
-fi
-for h in $fleet_names; do
-	kbad=$(klog_console_bad "$(fleet_console "$h")" || true)
-	if [ -z "$kbad" ]; then
-		tap_ok "$h: kernel console shows no oops, warning or panic ($(fleet_boots "$h") boot(s))"
-	else
-		tap_fail "$h: kernel console shows no oops, warning or panic"
-		printf '%s\n' "$kbad" | head -n 20 | sed 's/^/#   /'
-	fi
-done
+fleet_teardown
 echo "# fleet tier: $(($(date +%s) - begin)) s wall in all"
 tap_done
