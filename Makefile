@@ -154,6 +154,13 @@ bench: tools
 bench-autostart: tools
 	for s in bookworm trixie; do MTTY_SUITE=$$s sh tests/bench/autostart.sh || exit 1; done
 
+# The Ansible role converging three full Debian hosts (12, 13, 12) from no
+# device to 20 and to 100 per host, the no-change run and the removal.
+# Not part of `make test`.
+## the role's converge time on three hosts, 20 and 100 devices each
+bench-fleet: deps
+	sh tests/bench/fleet.sh
+
 # The walkthrough as a sysadmin does it, in a throwaway full Debian VM:
 # mdevctl define --auto, virsh attach-device, the guest's lspci and dmesg
 # view of the card, data echoed through its /dev/ttyS1.
@@ -194,4 +201,4 @@ help:
 			printf "make %-17s %s\n", t, d } { d = "" }' $(MAKEFILE_LIST)
 	@echo "KVER=... / KDIR=... choose the target kernel of make (default: newest in /boot)"
 
-.PHONY: all kernel tools deps check test test-full deb test-package matrix test-vm test-rootfs test-libvirt test-migration test-fleet test-debug test-reliability debug-kernel lint demo demo-sysfs bench bench-autostart clean help
+.PHONY: all kernel tools deps check test test-full deb test-package matrix test-vm test-rootfs test-libvirt test-migration test-fleet test-debug test-reliability debug-kernel lint demo demo-sysfs bench bench-autostart bench-fleet clean help
