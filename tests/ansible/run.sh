@@ -294,6 +294,20 @@ for h in h1 h2 h3; do
 	tap_is "again: $h changed" 0 "$(recap b2 "$h" changed)"
 done
 
+# ---- a device running with another type than its definition ------------
+# What an autostart of an older definition leaves (the module's reload
+# under a type change): h1's U1, defined mtty-1, runs as an mtty-2.
+echo mtty-2 >"$W/h1/active/$U1"
+tap_is "the fake shows the mismatch as mtty-status does" "mtty-1 type-mismatch" \
+	"$(MTTY_FAKE_STATE="$W/h1" mtty-status --json | jq -r ".devices[] | select(.uuid == \"$U1\") | \"\(.type) \(.problems | join(\",\"))\"")"
+run b3 "$W/b.yml"
+tap_is "apply over the mismatch succeeds" 0 "$(rc_of b3)" || show_on_fail b3
+tap_is "apply over the mismatch: h1 changed" 1 "$(recap b3 h1 changed)"
+tap_is "the mismatched device was restarted with its defined type" \
+	"stop $U1|start $U1" "$(grep "$U1" "$W/h1/calls.log" | tail -n 2 | paste -sd'|')"
+tap_is "h1 runs every device with its defined type" "mtty-1 " \
+	"$(cat "$W/h1/active/$U1") $(MTTY_FAKE_STATE="$W/h1" mtty-status --json | jq -r '[.devices[].problems[]] | join(",")')"
+
 # ---- bad inventories: all fail, none changes a host ----------------------
 # A host's variables from an inventory, without those inv_host writes.
 own_vars() {

@@ -26,6 +26,9 @@ description:
   - A declared device whose type differs from its definition is stopped if
     it runs, undefined and defined again with the new type, and started
     again if it ran (or is declared started).
+  - A declared device that runs with another type than its definition
+    (C(mtty-status) problem C(type-mismatch)) is stopped and started
+    again, so that it runs with the declared type.
   - Before any change the ports of the devices that will be active are
     checked against the module's C(max_ports).
   - Only mtty devices are ever touched, never mdevs of other parents.
@@ -155,6 +158,8 @@ def current_devices(doc):
             "defined": bool(dev.get("defined")),
             "start": dev.get("start") if dev.get("defined") else None,
             "active": bool(dev.get("active")),
+            # Running with another type than its definition's ("type").
+            "mismatch": "type-mismatch" in (dev.get("problems") or []),
         }
     return cur
 
@@ -235,11 +240,16 @@ def plan_device(plan, cur, want):
             plan.undefine(uuid)
         return
     was_active = have["active"]
+    if have["active"] and have.get("mismatch"):
+        # It runs with another type than its definition: only a restart
+        # gives it the defined type (an autostart of an older definition
+        # can leave it so).
+        plan.stop(uuid)
     if have["type"] is not None and have["type"] != want["type"]:
         # mdevctl cannot change the type of a running device, and a
         # definition's type change is done as a fresh definition so that
         # the callout checks it like any new one.
-        if have["active"]:
+        if plan.after[uuid]["active"]:
             plan.stop(uuid)
         if have["defined"]:
             plan.undefine(uuid)
