@@ -11,6 +11,10 @@
 #   fleet_add NAME SUITE IMAGE   a host of Debian SUITE on a qcow2 overlay of
 #                                IMAGE/disk.img (tests/fleet/mkrootfs-fleet.sh)
 #                                with a free port of its own
+#   fleet_qemu_args NAME ARG...  more arguments of its QEMU (next boot on)
+#   fleet_forward NAME PORT      QEMU forwards PORT of 127.0.0.1 here to the
+#                                same port of the host (next boot on), which
+#                                the other hosts reach as 10.0.2.2:PORT
 #   fleet_start NAME             boot it in the background
 #   fleet_wait_ssh NAME [SECS]   wait until its SSH server answers
 #   fleet_ssh NAME CMD...        run CMD (one shell command line) on it
@@ -91,13 +95,16 @@ fleet_console() { echo "$fleet_dir/$1/console.log"; }
 fleet_boots() { cat "$fleet_dir/$1/boots" 2>/dev/null || echo 0; }
 
 fleet_add() {
+	_fname=$1 _fimg=$3
 	_fh=$fleet_dir/$1
 	mkdir -p "$_fh"
 	echo "$2" >"$_fh/suite"
 	echo "$3" >"$_fh/image"
+	: >"$_fh/qemu-args"
+	: >"$_fh/forwards"
 	: >"$_fh/console.log"
-	if ! qemu-img create -q -f qcow2 -F raw -b "$3/disk.img" "$_fh/disk.qcow2"; then
-		echo "fleet_add: no overlay of $3/disk.img for $1" >&2
+	if ! qemu-img create -q -f qcow2 -F raw -b "$_fimg/disk.img" "$_fh/disk.qcow2"; then
+		echo "fleet_add: no overlay of $_fimg/disk.img for $_fname" >&2
 		return 1
 	fi
 	# A port nobody listens on; QEMU's hostfwd binds it at each boot.
@@ -107,26 +114,44 @@ fleet_add() {
 	echo "$fleet_next_port" >"$_fh/port"
 	# The entry before the "Host *" defaults, which ssh applies after it.
 	{
-		printf 'Host %s\n\tPort %s\n' "$1" "$fleet_next_port"
+		printf 'Host %s\n\tPort %s\n' "$_fname" "$fleet_next_port"
 		cat "$fleet_dir/ssh_config"
 	} >"$fleet_dir/ssh_config.new"
 	mv "$fleet_dir/ssh_config.new" "$fleet_dir/ssh_config"
 	fleet_next_port=$((fleet_next_port + 1))
-	fleet_names="$fleet_names $1"
+	fleet_names="$fleet_names $_fname"
+}
+
+fleet_qemu_args() {
+	_qh=$fleet_dir/$1
+	shift
+	for _qa in "$@"; do
+		printf '%s\n' "$_qa" >>"$_qh/qemu-args"
+	done
+}
+
+fleet_forward() {
+	printf ',hostfwd=tcp:127.0.0.1:%s-:%s' "$2" "$2" >>"$fleet_dir/$1/forwards"
 }
 
 # fleet_loop NAME: the supervisor of a host (in the background): one QEMU
 # per boot, until a boot ends otherwise than by an orderly restart or the
 # host is marked off. Its QEMU exit status goes to NAME/exit.
 fleet_loop() {
+	_lname=$1
 	_lh=$fleet_dir/$1
 	_limg=$(cat "$_lh/image")
 	_lport=$(cat "$_lh/port")
+	# The host's own QEMU arguments (fleet_add), one per line.
+	set --
+	while IFS= read -r _larg; do
+		set -- "$@" "$_larg"
+	done <"$_lh/qemu-args"
 	while :; do
-		_ln=$(($(fleet_boots "$1") + 1))
+		_ln=$(($(fleet_boots "$_lname") + 1))
 		_loff=$(stat -c %s "$_lh/console.log")
 		echo "$_ln" >"$_lh/boots"
-		echo "# $1: boot $_ln at $(date +%T)"
+		echo "# $_lname: boot $_ln at $(date +%T)"
 		_lrc=0
 		# nosoftlockup: under TCG the guest's clock can jump by hours
 		# when the host is busy, and the watchdog then reports a
@@ -135,14 +160,14 @@ fleet_loop() {
 		qemu_tcg "$fleet_timeout" -m "$fleet_mem" -smp "$fleet_smp" \
 			-display none -monitor none \
 			-kernel "$_limg/vmlinuz" -initrd "$_limg/initrd.img" \
-			-append "root=/dev/vda rw console=ttyS0 panic=-1 nosoftlockup systemd.hostname=$1" \
+			-append "root=/dev/vda rw console=ttyS0 panic=-1 nosoftlockup systemd.hostname=$_lname" \
 			-drive "file=$_lh/disk.qcow2,format=qcow2,if=virtio,cache=unsafe" \
-			-netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$_lport-:22" \
+			-netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$_lport-:22$(cat "$_lh/forwards")" \
 			-device virtio-net-pci,netdev=net0 \
 			-chardev "file,id=con0,path=$_lh/console.log,append=on" \
-			-serial chardev:con0 -pidfile "$_lh/qemu.pid" || _lrc=$?
+			-serial chardev:con0 -pidfile "$_lh/qemu.pid" "$@" || _lrc=$?
 		rm -f "$_lh/qemu.pid"
-		echo "# $1: boot $_ln ended at $(date +%T), qemu exit $_lrc"
+		echo "# $_lname: boot $_ln ended at $(date +%T), qemu exit $_lrc"
 		[ -f "$_lh/off" ] && break
 		tail -c +$((_loff + 1)) "$_lh/console.log" | tr -d '\r' |
 			grep -q 'reboot: Restarting system' || break

@@ -17,6 +17,11 @@
 #   fleet_teardown
 #       checks every host's kernel log while it runs, powers them all off
 #       and checks their consoles (TAP lines)
+#   fleet_host_added NAME        called by fleet_bringup after each
+#                                fleet_add, before the hosts boot: does
+#                                nothing; a caller may define its own
+#                                (fleet_qemu_args, fleet_forward) after
+#                                sourcing this file
 #   suite_of NAME                the host's Debian suite
 #   fleet_ansible CMD...         an Ansible command run from $work
 #   apply NAME DIR [ARGS...]     the role's playbook with DIR's inventory;
@@ -113,7 +118,8 @@ fleet_bringup() {
 	# --- the hosts
 	fleet_init "$logs/hosts"
 	for _p in $_plan; do
-		if ! fleet_add "${_p%%:*}" "${_p#*:}" "$(cat "$work/image-${_p#*:}")"; then
+		if ! fleet_add "${_p%%:*}" "${_p#*:}" "$(cat "$work/image-${_p#*:}")" ||
+			! fleet_host_added "${_p%%:*}"; then
 			tap_fail "an overlay for ${_p%%:*}"
 			tap_done
 		fi
@@ -165,6 +171,10 @@ fleet_bringup_cleanup() {
 	fleet_cleanup
 	[ "$fleet_keep" = 1 ] || rm -f "$logs"/hosts/*/disk.qcow2
 	rm -rf "$work"
+}
+
+fleet_host_added() {
+	:
 }
 
 suite_of() {
