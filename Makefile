@@ -52,11 +52,12 @@ TEST_STAGES := unit fuzzmodel callout client status ansible vfiohost fuzzhost li
 # walkthrough on a Debian 13 system (libvirt 11.3, QEMU 10), `make deps` +
 # `make` on a fresh Debian 13 host (a chroot), the packages' whole life
 # (upgrade, a second kernel, remove, reinstall, purge) on Debian 12 and
-# 13, the Ansible role on three full Debian 12 and 13 hosts (fleet), and
+# 13, the Ansible role on three full Debian 12 and 13 hosts (fleet),
+# `virsh migrate --live` between two Debian 13 hosts (migrate-hosts), and
 # the 1,000,000-op run on the debug kernel (whose build alone
 # takes 20-50 minutes when it is not cached).
 FULL_STAGES := $(TEST_STAGES) --subtotal=test libvirt:trixie demo:trixie \
-	hostdeps:trixie package-full:bookworm package-full:trixie fleet debug
+	hostdeps:trixie package-full:bookworm package-full:trixie fleet migrate-hosts debug
 
 # Everything, on a fresh Debian machine too: installs what it needs first.
 ## make deps, then every stage; ends with "N passed, N failed"
@@ -126,10 +127,11 @@ debug-kernel:
 
 # Migration: the VFIO state machine and malformed streams without a VM on
 # every suite's kernel (tests/vm/cases/35-migration.sh, inside the vm
-# stages), and a live guest moved between two QEMU 10 on Debian 13.
-## migration: VFIO level on every suite's kernel, a live guest on Debian 13's QEMU 10
+# stages), a live guest moved between two QEMU 10 on Debian 13, and
+# `virsh migrate --live` between two Debian 13 hosts (tests/fleet/migrate.sh).
+## migration: VFIO level on every suite's kernel, a live guest on Debian 13's QEMU 10, two hosts
 test-migration: tools
-	sh tests/run-all.sh $(addprefix vm:,$(SUITES)) migrate:trixie
+	sh tests/run-all.sh $(addprefix vm:,$(SUITES)) migrate:trixie migrate-hosts
 
 # libvirt on that system: nodedev, a domain with the card, hot-plug, reboot.
 ## libvirt XML validation and a libvirt guest using the card

@@ -49,6 +49,8 @@ stage_cmd() {
 	ansible) echo "sh tests/ansible/run.sh" ;;
 	# Three full Debian 12 and 13 hosts converged by the Ansible role.
 	fleet) echo "sh tests/fleet/run.sh" ;;
+	# A libvirt guest live-migrated between two full Debian 13 hosts.
+	migrate-hosts) echo "sh tests/fleet/migrate.sh" ;;
 	vfiohost) echo "make -s -C tests/vfio check" ;;
 	fuzzhost) echo "make -s -C tools/fuzz check" ;;
 	# Debug kernel if tests/debug-kernel/build.sh's is cached, else Debian's.
