@@ -26,23 +26,8 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-fleet=$root/tests/fleet
-# shellcheck source=tests/lib/tap.sh
-. "$root/tests/lib/tap.sh"
-# shellcheck source=tests/lib/klog.sh
-. "$root/tests/lib/klog.sh"
-# shellcheck source=tests/lib/qemu.sh
-. "$root/tests/lib/qemu.sh"
-# shellcheck source=tests/lib/kernel.sh
-. "$root/tests/lib/kernel.sh"
-# shellcheck source=tests/lib/ansible.sh
-. "$root/tests/lib/ansible.sh"
-# shellcheck source=tests/fleet/hosts.sh
-. "$fleet/hosts.sh"
 # shellcheck source=tests/fleet/setup.sh
-. "$fleet/setup.sh"
-# shellcheck source=tests/fleet/inventory.sh
-. "$fleet/inventory.sh"
+. "$root/tests/fleet/setup.sh"
 
 plan="fleet1:bookworm fleet2:trixie fleet3:bookworm"
 counts="20 100"

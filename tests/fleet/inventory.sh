@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The fleet test's inventories (sourced by run.sh, after setup.sh): the
-# Ansible inventory of the running hosts with 20 mtty devices each, in
+# The fleet test's inventories (sourced by setup.sh): the Ansible
+# inventory of the running hosts with 20 mtty devices each, in
 # versions that change between applies, the bad inventories that must
 # change nothing, and for each version what every host must show
 # afterwards (lines "UUID TYPE START ACTIVE", as fleet_state prints them).

@@ -47,22 +47,8 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$root/tests/lib/tap.sh"
-# shellcheck source=tests/lib/klog.sh
-. "$root/tests/lib/klog.sh"
-# shellcheck source=tests/lib/qemu.sh
-. "$root/tests/lib/qemu.sh"
-# shellcheck source=tests/lib/kernel.sh
-. "$root/tests/lib/kernel.sh"
-# shellcheck source=tests/lib/ansible.sh
-. "$root/tests/lib/ansible.sh"
-# shellcheck source=tests/fleet/hosts.sh
-. "$here/hosts.sh"
 # shellcheck source=tests/fleet/setup.sh
 . "$here/setup.sh"
-# shellcheck source=tests/fleet/inventory.sh
-. "$here/inventory.sh"
 
 plan="fleet1:bookworm fleet2:trixie fleet3:bookworm"
 reuse=0

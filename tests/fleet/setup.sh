@@ -1,10 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# What the fleet test (run.sh) and the fleet benchmark
-# (tests/bench/fleet.sh) do before their first apply and after their
-# last, and the helpers both apply with (sourced, POSIX sh, after
-# tests/lib/tap.sh, klog.sh, qemu.sh, kernel.sh, ansible.sh and hosts.sh):
+# What the fleet test (run.sh), the two-host migration test (migrate.sh)
+# and the fleet benchmark (tests/bench/fleet.sh) do before their first
+# apply and after their last, and the helpers they apply with (sourced,
+# POSIX sh, with $root set to the top of the tree; it sources tests/lib's
+# tap.sh, klog.sh, qemu.sh, kernel.sh and ansible.sh and this
+# directory's hosts.sh and inventory.sh):
 #
 #   fleet_bringup PLAN REUSE KEEP LOGNAME
 #       PLAN is the fleet as NAME:SUITE words; REUSE 1 takes the packages
@@ -37,6 +39,22 @@
 
 # Set by the sourcing script ($root) and for it ($logs, $arc, ...).
 # shellcheck disable=SC2154,SC2034
+
+# What the fleet scripts use, sourced once here.
+# shellcheck source=tests/lib/tap.sh
+. "$root/tests/lib/tap.sh"
+# shellcheck source=tests/lib/klog.sh
+. "$root/tests/lib/klog.sh"
+# shellcheck source=tests/lib/qemu.sh
+. "$root/tests/lib/qemu.sh"
+# shellcheck source=tests/lib/kernel.sh
+. "$root/tests/lib/kernel.sh"
+# shellcheck source=tests/lib/ansible.sh
+. "$root/tests/lib/ansible.sh"
+# shellcheck source=tests/fleet/hosts.sh
+. "$root/tests/fleet/hosts.sh"
+# shellcheck source=tests/fleet/inventory.sh
+. "$root/tests/fleet/inventory.sh"
 
 fleet_bringup() {
 	_plan=$1 _reuse=$2 _keep=$3
