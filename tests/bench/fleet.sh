@@ -32,16 +32,11 @@ root=$(cd "$here/../.." && pwd)
 plan="fleet1:bookworm fleet2:trixie fleet3:bookworm"
 counts="20 100"
 max_ports=160
-reuse=0
-keep=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--hosts) plan=${2:?--hosts needs a list}; shift ;;
 	--counts) counts=${2:?--counts needs a list}; shift ;;
-	--reuse-debs) reuse=1 ;;
-	--keep) keep=1 ;;
-	-h | --help) awk 'NR > 3 { if (!/^#/) exit; print }' "$0"; exit 0 ;;
-	*) echo "fleet.sh: unknown argument $1" >&2; exit 2 ;;
+	*) fleet_option "$1" || { echo "fleet.sh: unknown argument $1" >&2; exit 2; } ;;
 	esac
 	shift
 done

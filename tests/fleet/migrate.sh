@@ -37,15 +37,8 @@ root=$(cd "$here/../.." && pwd)
 # shellcheck source=tests/fleet/setup.sh
 . "$here/setup.sh"
 
-reuse=0
-keep=0
 while [ $# -gt 0 ]; do
-	case $1 in
-	--reuse-debs) reuse=1 ;;
-	--keep) keep=1 ;;
-	-h | --help) awk 'NR > 3 { if (!/^#/) exit; print }' "$0"; exit 0 ;;
-	*) echo "migrate.sh: unknown argument $1" >&2; exit 2 ;;
-	esac
+	fleet_option "$1" || { echo "migrate.sh: unknown argument $1" >&2; exit 2; }
 	shift
 done
 

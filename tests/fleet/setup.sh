@@ -8,6 +8,10 @@
 # tap.sh, klog.sh, qemu.sh, kernel.sh and ansible.sh and this
 # directory's hosts.sh and inventory.sh):
 #
+#   fleet_option ARG
+#       the options every fleet script takes: --reuse-debs sets $reuse,
+#       --keep $keep to 1, --help prints the script's head comment and
+#       exits; status 1 for any other ARG
 #   fleet_bringup PLAN REUSE KEEP LOGNAME
 #       PLAN is the fleet as NAME:SUITE words; REUSE 1 takes the packages
 #       already in build/deb when they are of the tree's version; KEEP 1
@@ -55,6 +59,17 @@
 . "$root/tests/fleet/hosts.sh"
 # shellcheck source=tests/fleet/inventory.sh
 . "$root/tests/fleet/inventory.sh"
+
+reuse=0
+keep=0
+fleet_option() {
+	case $1 in
+	--reuse-debs) reuse=1 ;;
+	--keep) keep=1 ;;
+	-h | --help) awk 'NR > 3 { if (!/^#/) exit; print }' "$0"; exit 0 ;;
+	*) return 1 ;;
+	esac
+}
 
 fleet_bringup() {
 	_plan=$1 _reuse=$2 _keep=$3
