@@ -79,7 +79,7 @@ matrix:
 # The Ansible role on three full Debian 12 and 13 hosts reached by SSH:
 # apply, idempotence, bad inventories, check mode, a reboot, a changed
 # inventory, a host down during an apply (tests/fleet/run.sh).
-## the Ansible role on three full Debian 12/13 hosts (about 30 minutes)
+## the Ansible role on three full Debian 12/13 hosts (about 20 minutes)
 test-fleet: deps
 	sh tests/run-all.sh fleet
 
