@@ -12,9 +12,6 @@
 #                                IMAGE/disk.img (tests/fleet/mkrootfs-fleet.sh)
 #                                with a free port of its own
 #   fleet_qemu_args NAME ARG...  more arguments of its QEMU (next boot on)
-#   fleet_forward NAME PORT      QEMU forwards PORT of 127.0.0.1 here to the
-#                                same port of the host (next boot on), which
-#                                the other hosts reach as 10.0.2.2:PORT
 #   fleet_start NAME             boot it in the background
 #   fleet_wait_ssh NAME [SECS]   wait until its SSH server answers
 #   fleet_ssh NAME CMD...        run CMD (one shell command line) on it
@@ -32,8 +29,11 @@
 #                                its SSH port, its serial console's log
 #                                (every boot, appended), its boot count
 #
-# Every host has the same 127.0.0.1 address and its own port; the SSH
-# client configuration $fleet_dir/ssh_config names each host, so that
+# Every host's NIC on the user network has the MAC address $fleet_mac,
+# which the image's network configuration matches; a NIC added with
+# fleet_qemu_args is left alone by it. Every host has the same 127.0.0.1
+# address and its own port; the SSH client configuration
+# $fleet_dir/ssh_config names each host, so that
 # `ssh -F $fleet_dir/ssh_config NAME` reaches it by hand too. Host keys
 # are neither checked nor stored: every overlay of an image has the same
 # ones, and the next run's hosts have the same ports.
@@ -50,6 +50,9 @@
 # (seconds one QEMU may run, default 7200).
 
 fleet_mem=${MTTY_FLEET_MEM:-1536}
+# The MAC address of every host's NIC on QEMU's user network, which the
+# image's network configuration matches (mkrootfs-fleet.sh).
+fleet_mac=52:54:00:12:34:56
 fleet_smp=${MTTY_FLEET_SMP:-1}
 fleet_timeout=${MTTY_FLEET_TIMEOUT:-7200}
 fleet_next_port=${MTTY_FLEET_PORT:-10022}
@@ -101,7 +104,6 @@ fleet_add() {
 	echo "$2" >"$_fh/suite"
 	echo "$3" >"$_fh/image"
 	: >"$_fh/qemu-args"
-	: >"$_fh/forwards"
 	: >"$_fh/console.log"
 	if ! qemu-img create -q -f qcow2 -F raw -b "$_fimg/disk.img" "$_fh/disk.qcow2"; then
 		echo "fleet_add: no overlay of $_fimg/disk.img for $_fname" >&2
@@ -128,10 +130,6 @@ fleet_qemu_args() {
 	for _qa in "$@"; do
 		printf '%s\n' "$_qa" >>"$_qh/qemu-args"
 	done
-}
-
-fleet_forward() {
-	printf ',hostfwd=tcp:127.0.0.1:%s-:%s' "$2" "$2" >>"$fleet_dir/$1/forwards"
 }
 
 # fleet_loop NAME: the supervisor of a host (in the background): one QEMU
@@ -162,8 +160,8 @@ fleet_loop() {
 			-kernel "$_limg/vmlinuz" -initrd "$_limg/initrd.img" \
 			-append "root=/dev/vda rw console=ttyS0 panic=-1 nosoftlockup systemd.hostname=$_lname" \
 			-drive "file=$_lh/disk.qcow2,format=qcow2,if=virtio,cache=unsafe" \
-			-netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$_lport-:22$(cat "$_lh/forwards")" \
-			-device virtio-net-pci,netdev=net0 \
+			-netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$_lport-:22" \
+			-device "virtio-net-pci,netdev=net0,mac=$fleet_mac" \
 			-chardev "file,id=con0,path=$_lh/console.log,append=on" \
 			-serial chardev:con0 -pidfile "$_lh/qemu.pid" "$@" || _lrc=$?
 		rm -f "$_lh/qemu.pid"

@@ -9,11 +9,12 @@
 #
 #   migrate.sh [--reuse-debs] [--keep]
 #
-# The hosts reach each other through this machine: QEMU's user network
-# shows its loopback to every host as 10.0.2.2, and forwards a port of it
-# to each host's SSH server and to the destination's migration port.
-# libvirt on the source talks to the destination's over SSH (the fleet's
-# key); the migration stream goes over the forwarded port. The guest is
+# Besides its NIC on QEMU's user network (SSH from this machine), each
+# host has a second NIC on a link between the two: a QEMU socket network
+# (UDP datagrams between two ports of this machine's loopback address),
+# 10.77.0.1 on the source and 10.77.0.2 on the destination. libvirt on
+# the source talks to the destination's over SSH on that link (the
+# fleet's key), and QEMU's migration stream takes the same link. The guest is
 # tests/libvirt/mkguest.sh's, in its migrate mode (tests/libvirt/
 # guest-init): unread bytes in its first port's FIFO, a non-default
 # divisor, LCR and SCR, then a wait of its own time during which the host
@@ -27,8 +28,8 @@
 # domain; no kernel log or console shows a warning.
 #
 # Needs root. Prints "ok N - ..." lines and "N passed, N failed".
-# Environment: MTTY_CACHE, MTTY_MIG_PORT (the migration port, default
-# 49200) and the settings of hosts.sh.
+# Environment: MTTY_CACHE, MTTY_LINK_PORT (the first of the link's two
+# UDP ports, default 10222) and the settings of hosts.sh.
 
 set -u
 
@@ -47,22 +48,29 @@ DST=mig2
 SRC_U=83b8f4f2-509f-382f-3c1e-e6bfe0fa1021
 DST_U=83b8f4f2-509f-382f-3c1e-e6bfe0fa1022
 DOM=mtty-live
-MIG_PORT=${MTTY_MIG_PORT:-49200}
+LINK_PORT=${MTTY_LINK_PORT:-10222}
+LINK_MAC=52:54:00:4d:00:0
+LINK_NET=10.77.0.
 # Seconds of its own time the guest waits, after preparing its card, for
 # the migration to be over; its checks come after.
 WAIT=240
 GLOG=/var/log/libvirt/qemu/$DOM-serial.log
 
-# Distinct SMBIOS UUIDs, which libvirt takes as the host's UUID: it
-# refuses to migrate to a host whose UUID is its own, and both hosts are
-# copies of one image.
+# Host N (1 the source, 2 the destination) sends the link's frames from
+# port LINK_PORT + N - 1 to the other's. Distinct SMBIOS UUIDs, which
+# libvirt takes as the host's UUID: it refuses to migrate to a host whose
+# UUID is its own, and both hosts are copies of one image.
+while ss -Hlun "sport = :$LINK_PORT or sport = :$((LINK_PORT + 1))" 2>/dev/null | grep -q .; do
+	LINK_PORT=$((LINK_PORT + 2))
+done
 fleet_host_added() {
 	case $1 in
-	"$SRC") fleet_qemu_args "$1" -uuid 6d747479-0000-4000-8000-000000000001 ;;
-	"$DST")
-		fleet_qemu_args "$1" -uuid 6d747479-0000-4000-8000-000000000002
-		fleet_forward "$1" "$MIG_PORT" ;;
+	"$SRC") _n=1 _o=2 ;;
+	*) _n=2 _o=1 ;;
 	esac
+	fleet_qemu_args "$1" -uuid "6d747479-0000-4000-8000-00000000000$_n" \
+		-netdev "socket,id=link,udp=127.0.0.1:$((LINK_PORT + _o - 1)),localaddr=127.0.0.1:$((LINK_PORT + _n - 1))" \
+		-device "virtio-net-pci,netdev=link,mac=$LINK_MAC$_n"
 }
 
 begin=$(date +%s)
@@ -106,20 +114,29 @@ else
 fi
 gkernel=$(echo "$guest" | sed -n 1p)
 ginitrd=$(echo "$guest" | sed -n 2p)
-key=$(fleet_key)
 for h in $SRC $DST; do
 	fleet_copy "$h" /var/lib/libvirt/boot/mtty-guest-vmlinux "$gkernel" &&
 		fleet_copy "$h" /var/lib/libvirt/boot/mtty-guest-initramfs.cpio.gz "$ginitrd" &&
 		fleet_ssh "$h" 'chmod 0644 /var/lib/libvirt/boot/mtty-guest-*' </dev/null
 	tap_is "$h: the guest's files are in /var/lib/libvirt/boot" 0 "$?"
 done
+key=$(fleet_key)
+# The link's addresses, on the NIC with the link's MAC address.
+for n in 1 2; do
+	[ "$n" = 1 ] && h=$SRC || h=$DST
+	# shellcheck disable=SC2016  # expanded on the host
+	ssh_ok "$h: ${LINK_NET}$n/24 on its link NIC" "$h" \
+		"dev=\$(ip -o link | awk -F': ' '/link\/ether $LINK_MAC$n/ { print \$2 }')
+		[ -n \"\$dev\" ] && ip addr add ${LINK_NET}$n/24 dev \"\$dev\" && ip link set \"\$dev\" up"
+done
+DST_IP=${LINK_NET}2
 fleet_copy "$SRC" /root/.ssh/id_ed25519 "$key"
-# shellcheck disable=SC2016  # expanded on the host
-ssh_ok "$SRC reaches $DST's SSH server as 10.0.2.2:$(fleet_port "$DST") with the fleet's key" "$SRC" \
-	"chmod 0600 /root/.ssh/id_ed25519 &&
-	ssh -p $(fleet_port "$DST") -o BatchMode=yes -o StrictHostKeyChecking=no \
-		-o UserKnownHostsFile=/dev/null root@10.0.2.2 hostname | grep -qx $DST"
-dst_uri="qemu+ssh://root@10.0.2.2:$(fleet_port "$DST")/system?keyfile=/root/.ssh/id_ed25519&no_verify=1"
+ssh_ok "$SRC reaches $DST's SSH server over the link ($DST_IP) with the fleet's key" "$SRC" \
+	"chmod 0600 /root/.ssh/id_ed25519 && w=0 &&
+	until ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+		-o ConnectTimeout=10 root@$DST_IP hostname | grep -qx $DST; do
+		w=\$((w + 1)); [ \$w -lt 10 ] || exit 1; sleep 3; done"
+dst_uri="qemu+ssh://root@$DST_IP/system?keyfile=/root/.ssh/id_ed25519&no_verify=1"
 # shellcheck disable=SC2016  # expanded on the host
 ssh_ok "$SRC: virsh -c <$DST over SSH> answers, and names another host UUID" "$SRC" \
 	"a=\$(virsh capabilities | grep -o '<uuid>[^<]*' | head -n 1)
@@ -159,7 +176,7 @@ ssh_ok "$SRC: the destination's XML names $DST_U" "$SRC" \
 	grep -q \"uuid='$DST_U'\" /root/$DOM-dst.xml"
 t=$(date +%s)
 fleet_ssh "$SRC" "virsh migrate --live --verbose --timeout 600 --timeout-suspend \
-	--xml /root/$DOM-dst.xml $DOM '$dst_uri' tcp://10.0.2.2:$MIG_PORT" \
+	--xml /root/$DOM-dst.xml $DOM '$dst_uri' tcp://$DST_IP" \
 	</dev/null >"$logs/virsh-migrate.log" 2>&1
 rc=$?
 if [ "$rc" -eq 0 ]; then

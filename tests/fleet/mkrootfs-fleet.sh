@@ -12,7 +12,8 @@
 # those scripts, never copied from them) plus openssh-server, python3 and
 # python3-apt (what Ansible's modules, its apt module included, run with on
 # a managed host), a static address on QEMU's user network
-# (systemd-networkd) and root's authorized key, the public half of the
+# (systemd-networkd, on the user network's NIC only) and root's
+# authorized key, the public half of the
 # fleet's key pair (tests/fleet/hosts.sh: fleet_key; made once in the
 # cache, never committed). The second kernel's packages the package tier
 # keeps in /root/kernel-debs are left out.
@@ -57,7 +58,7 @@ size=6G
 
 hash=$( {
 	cat "$0"
-	echo "$(basename "$base") $size"
+	echo "$(basename "$base") $size $fleet_mac"
 	cat "$key.pub"
 } | sha256sum | cut -c1-16)
 out=$cache/fleet/image-$suite-$KVER-$hash
@@ -101,11 +102,13 @@ mkdir -p "$cache/fleet"
 	: >"$tree/etc/resolv.conf"
 
 	# QEMU's user network always gives the guest this address, its
-	# gateway and its DNS: no DHCP client and no wait for a lease.
+	# gateway and its DNS: no DHCP client and no wait for a lease. Only
+	# on the NIC of that network (hosts.sh gives it $fleet_mac): a NIC a
+	# test adds, e.g. a link between two hosts, is the test's to set up.
 	mkdir -p "$tree/etc/systemd/network"
-	cat >"$tree/etc/systemd/network/50-fleet.network" <<-'EOF'
+	cat >"$tree/etc/systemd/network/50-fleet.network" <<-EOF
 		[Match]
-		Name=en* eth*
+		MACAddress=$fleet_mac
 
 		[Network]
 		Address=10.0.2.15/24

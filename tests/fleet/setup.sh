@@ -26,7 +26,7 @@
 #   fleet_host_added NAME        called by fleet_bringup after each
 #                                fleet_add, before the hosts boot: does
 #                                nothing; a caller may define its own
-#                                (fleet_qemu_args, fleet_forward) after
+#                                (e.g. with fleet_qemu_args) after
 #                                sourcing this file
 #   suite_of NAME                the host's Debian suite
 #   fleet_ansible CMD...         an Ansible command run from $work
