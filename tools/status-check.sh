@@ -170,6 +170,30 @@ run "$status" --root "$r" --quiet >"$out" 2>&1
 rc=$?
 silent 0 "mtty-status --quiet without problems"
 
+# --- a holder's command line longer than the 1 MiB mtty-status reads ------
+holder() {
+	jqv ".devices[] | select(.uuid == \"$A\") | .holder.domain"
+}
+{
+	printf '%s\0' /usr/bin/qemu-system-x86_64 -name 'guest=web,,1'
+	# 1.2 MiB of further arguments, as a guest with many disks has.
+	seq 100000 | sed 's/^/-drive-/' | tr '\n' '\0'
+} >"$r/proc/4242/cmdline"
+run "$status" --root "$r" --json >"$out" 2>&1
+tap_is "a holder's domain, its command line 1.2 MiB long" "web,1" "$(holder)"
+{
+	# 28 + 1048531 + 1 + 6 bytes: "-name" ends 10 bytes before the
+	# 1 MiB cut; its value goes past it.
+	printf '%s\0' /usr/bin/qemu-system-x86_64
+	head -c 1048531 /dev/zero | tr '\0' x
+	printf '\0%s\0' -name
+	printf 'guest=%s\0' "$(head -c 100 /dev/zero | tr '\0' w)"
+} >"$r/proc/4242/cmdline"
+run "$status" --root "$r" --json >"$out" 2>&1
+tap_is "no domain from a -name value cut at 1 MiB" "null" "$(holder)"
+printf '%s\0' /usr/bin/qemu-system-x86_64 -name 'guest=web,,1' \
+	>"$r/proc/4242/cmdline"
+
 # --- definitions mdevctl could not have written -------------------------
 bad_def() {
 	printf '%s' "$2" >"$defs/$C"

@@ -128,6 +128,14 @@ int status_read_line(const char *path, char *buf, size_t size);
  */
 char *status_read_file(const char *path, size_t max, size_t *len);
 
+/*
+ * The first @max bytes at most of @path, as status_read_file() gives
+ * them; *@cut says the file went on past them.  For files only the start
+ * of which matters, such as a long command line.
+ */
+char *status_read_head(const char *path, size_t max, size_t *len,
+		       bool *cut);
+
 /* Ports of type @name ("mtty-2": 2), 0 for a type mtty does not have. */
 unsigned int status_type_ports(const char *name);
 const char *status_problem_name(unsigned int bit);

@@ -52,7 +52,8 @@ int status_read_line(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-char *status_read_file(const char *path, size_t max, size_t *len)
+char *status_read_head(const char *path, size_t max, size_t *len,
+		       bool *cut)
 {
 	FILE *f = fopen(path, "r");
 	char *buf;
@@ -64,11 +65,10 @@ char *status_read_file(const char *path, size_t max, size_t *len)
 		fclose(f);
 		return NULL;
 	}
-	/* One byte more than allowed tells a file that is too large. */
-	*len = fread(buf, 1, max + 1, f);
-	if (ferror(f) || *len > max) {
-		if (!ferror(f))
-			errno = EFBIG;
+	*len = fread(buf, 1, max, f);
+	/* A byte past @max tells a file that is too large. */
+	*cut = !ferror(f) && *len == max && fgetc(f) != EOF;
+	if (ferror(f)) {
 		free(buf);
 		fclose(f);
 		return NULL;
@@ -77,3 +77,17 @@ char *status_read_file(const char *path, size_t max, size_t *len)
 	buf[*len] = '\0';
 	return buf;
 }
+
+char *status_read_file(const char *path, size_t max, size_t *len)
+{
+	bool cut;
+	char *buf = status_read_head(path, max, len, &cut);
+
+	if (buf && cut) {
+		free(buf);
+		errno = EFBIG;
+		return NULL;
+	}
+	return buf;
+}
+

@@ -72,15 +72,20 @@ static void name_option(const char *value, char *out, size_t size)
 	out[n] = '\0';
 }
 
+/*
+ * libvirt puts "-name" near the start of QEMU's command line, which can be
+ * longer than any bound (a guest with many disks): read only its head.
+ */
 static void read_domain(const char *pid_dir, char *out, size_t size)
 {
 	char path[PATH_MAX];
 	char *buf, *arg, *end;
 	size_t len;
+	bool cut;
 
 	out[0] = '\0';
 	status_path(path, "%s/cmdline", pid_dir);
-	buf = status_read_file(path, CMDLINE_MAX, &len);
+	buf = status_read_head(path, CMDLINE_MAX, &len, &cut);
 	if (!buf)
 		return;
 	end = buf + len;
@@ -88,7 +93,8 @@ static void read_domain(const char *pid_dir, char *out, size_t size)
 		if (strcmp(arg, "-name") != 0)
 			continue;
 		arg += strlen(arg) + 1;
-		if (arg < end)
+		/* A value that runs into the cut may be missing its end. */
+		if (arg < end && (!cut || arg + strlen(arg) < end))
 			name_option(arg, out, size);
 		break;
 	}
