@@ -41,11 +41,17 @@ DOCDIR ?= $(PREFIX)/share/doc/mtty
 LIBEXECDIR ?= $(PREFIX)/libexec/mtty
 VFIO_GROUP ?= kvm
 
-# Directories owned by other programs, as they report them.
-UDEVDIR ?= $(or $(shell pkg-config --variable=udevdir udev 2>/dev/null),/lib/udev)
-SYSTEMDUNITDIR ?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+# Directories owned by other programs, as they report them. Without their
+# .pc files (pkg-config and, from Debian 13, systemd-dev are seldom
+# installed): /usr/lib where /lib is a link to it (merged /usr, every
+# Debian 12 and 13 host), else /lib. The distinction matters in a staging
+# root: systemd 257 (Debian 13) no longer reads DESTDIR/lib/systemd, so
+# systemctl --root=DESTDIR could not find the unit there.
+MTTY_SYSLIB := $(if $(shell test -L /lib && echo merged),/usr/lib,/lib)
+UDEVDIR ?= $(or $(shell pkg-config --variable=udevdir udev 2>/dev/null),$(MTTY_SYSLIB)/udev)
+SYSTEMDUNITDIR ?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),$(MTTY_SYSLIB)/systemd/system)
 MODULESLOADDIR ?= $(or $(shell pkg-config --variable=modulesloaddir systemd 2>/dev/null),/usr/lib/modules-load.d)
-SYSTEMDPRESETDIR ?= $(or $(shell pkg-config --variable=systemdsystempresetdir systemd 2>/dev/null),/lib/systemd/system-preset)
+SYSTEMDPRESETDIR ?= $(or $(shell pkg-config --variable=systemdsystempresetdir systemd 2>/dev/null),$(MTTY_SYSLIB)/systemd/system-preset)
 MODULESDIR ?= /lib/modules
 MODULEDIR ?= $(MODULESDIR)/$(KVER)/updates
 # mdevctl 1.3+ reads /usr/lib/...; 1.2.0 (Debian 12) only /etc/..., so the
