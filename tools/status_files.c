@@ -67,7 +67,7 @@ char *status_read_head(const char *path, size_t max, size_t *len,
 	}
 	*len = fread(buf, 1, max, f);
 	/* A byte past @max tells a file that is too large. */
-	*cut = !ferror(f) && *len == max && fgetc(f) != EOF;
+	*cut = *len == max && fgetc(f) != EOF;
 	if (ferror(f)) {
 		free(buf);
 		fclose(f);
@@ -90,4 +90,3 @@ char *status_read_file(const char *path, size_t max, size_t *len)
 	}
 	return buf;
 }
-
