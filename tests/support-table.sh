@@ -79,6 +79,8 @@ fullsystem() {
 
 readme=$root/README.md
 tmp=$readme.tmp.$$
+# A table that cannot be made (a stage's results missing) leaves no file.
+trap 'rm -f "$tmp" "$tmp.table"' EXIT
 { table; fullsystem; } >"$tmp.table"
 awk -v tf="$tmp.table" '
 	/<!-- support-table begin/ { print; while ((getline l < tf) > 0) print l; skip = 1; next }
