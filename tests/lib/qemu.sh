@@ -19,16 +19,25 @@
 # in sched_clock_cpu while the kernel patched a static key ("sched_clock:
 # Marking stable"): the other vCPU still ran the breakpoint after the
 # patch.  One thread keeps the guest's view of its code coherent, and the
-# tiers' concurrency tests still interleave.  -nodefaults drops the NIC and
-# VGA no tier needs; -no-reboot, with panic=-1 on the kernel command line,
-# turns a kernel panic into an immediate QEMU exit instead of a hang until
-# the timeout.  i440fx (-M pc) is the machine the sample walkthrough and
-# libvirt's default domain use.
+# tiers' concurrency tests still interleave.
+#
+# The same race hit the libvirt tier, which must stay multi-threaded: udev
+# loaded kvm_amd for the SVM flag of QEMU's default CPU model (qemu64),
+# kvm's init flipped the preempt-notifier static key used in __schedule,
+# and the other vCPU died with "Oops: int3" there.  No tier runs KVM
+# inside its VMs (nested guests are TCG, libvirt domains type 'qemu'), so
+# the CPU has no SVM and no kvm module loads after boot.
+#
+# -nodefaults drops the NIC and VGA no tier needs; -no-reboot, with
+# panic=-1 on the kernel command line, turns a kernel panic into an
+# immediate QEMU exit instead of a hang until the timeout.  i440fx (-M pc)
+# is the machine the sample walkthrough and libvirt's default domain use.
 
 qemu_tcg() {
 	_limit=$1
 	shift
 	timeout -k 10 "$_limit" qemu-system-x86_64 \
 		-accel "tcg,thread=${QEMU_TCG_THREAD:-single}" -M pc \
+		-cpu qemu64,-svm \
 		-nodefaults -no-reboot "$@"
 }
