@@ -63,11 +63,13 @@ GLOG=/var/log/libvirt/qemu/$DOM-serial.log
 while ss -Hlun "sport = :$LINK_PORT or sport = :$((LINK_PORT + 1))" 2>/dev/null | grep -q .; do
 	LINK_PORT=$((LINK_PORT + 2))
 done
+# link_index HOST: 1 for the source, 2 for the destination.
+link_index() {
+	if [ "$1" = "$SRC" ]; then echo 1; else echo 2; fi
+}
 fleet_host_added() {
-	case $1 in
-	"$SRC") _n=1 _o=2 ;;
-	*) _n=2 _o=1 ;;
-	esac
+	_n=$(link_index "$1")
+	_o=$((3 - _n))
 	fleet_qemu_args "$1" -uuid "6d747479-0000-4000-8000-00000000000$_n" \
 		-netdev "socket,id=link,udp=127.0.0.1:$((LINK_PORT + _o - 1)),localaddr=127.0.0.1:$((LINK_PORT + _n - 1))" \
 		-device "virtio-net-pci,netdev=link,mac=$LINK_MAC$_n"
@@ -122,8 +124,8 @@ for h in $SRC $DST; do
 done
 key=$(fleet_key)
 # The link's addresses, on the NIC with the link's MAC address.
-for n in 1 2; do
-	[ "$n" = 1 ] && h=$SRC || h=$DST
+for h in $SRC $DST; do
+	n=$(link_index "$h")
 	# shellcheck disable=SC2016  # expanded on the host
 	ssh_ok "$h: ${LINK_NET}$n/24 on its link NIC" "$h" \
 		"dev=\$(ip -o link | awk -F': ' '/link\/ether $LINK_MAC$n/ { print \$2 }')
