@@ -55,9 +55,11 @@ TEST_STAGES := unit fuzzmodel callout client status ansible vfiohost fuzzhost li
 # 13, the Ansible role on three full Debian 12 and 13 hosts (fleet),
 # `virsh migrate --live` between two Debian 13 hosts (migrate-hosts), and
 # the 1,000,000-op run on the debug kernel (whose build alone
-# takes 20-50 minutes when it is not cached).
+# takes 20-50 minutes when it is not cached). The two package-full stages
+# run side by side (each boots one single-threaded VM: two fill 2 cores).
+PACKAGE_FULL := package-full:bookworm+package-full:trixie
 FULL_STAGES := $(TEST_STAGES) --subtotal=test libvirt:trixie demo:trixie \
-	hostdeps:trixie package-full:bookworm package-full:trixie fleet migrate-hosts debug
+	hostdeps:trixie $(PACKAGE_FULL) fleet migrate-hosts debug
 
 # Everything, on a fresh Debian machine too: installs what it needs first.
 ## make deps, then every stage; ends with "N passed, N failed"
@@ -117,7 +119,7 @@ deb:
 # purge, each followed by a reboot.
 ## the Debian packages' life (apt install, upgrade, remove, purge) on Debian 12 and 13
 test-package: tools
-	sh tests/run-all.sh package-full:bookworm package-full:trixie
+	sh tests/run-all.sh $(PACKAGE_FULL)
 
 # Build (or find in the cache) the debug kernel only, so that later
 # `make test` runs take their reliability slice on it.

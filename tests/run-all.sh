@@ -13,6 +13,13 @@
 # package:trixie run on a Debian 13 system.  Each stage's result is kept
 # in build/results/STAGE, and the support table in README.md is rewritten
 # from them (tests/support-table.sh).
+#
+# STAGE+STAGE... runs those stages side by side, each in the background
+# with its output in a file, then prints each one's output in turn and
+# counts each as its own stage.  Only for stages that share no tree output
+# and run single-threaded VMs, so that two of them fill the 2 cores one
+# would leave half idle (make test-full runs the two package-full stages
+# so: two times 30 minutes become about 30).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -61,6 +68,30 @@ stage_cmd() {
 	esac
 }
 
+# tally STAGE OUT: count the result of STAGE, whose output is in OUT and
+# its exit status in OUT.rc; both files go.
+tally() {
+	rc=$(sed 's/exit=//' "$2.rc")
+	line=$(grep -E '^(# )?([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
+	p=$(echo "$line" | sed -nE 's/.*(^|[^0-9])([0-9]+) passed.*/\2/p')
+	f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
+	rm -f "$2" "$2.rc"
+	if [ -z "$p" ] || [ -z "$f" ]; then
+		p=0
+		f=1
+		echo "run-all: stage $1 printed no result line (exit $rc)"
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "run-all: stage $1 exited $rc with no failed check"
+	fi
+	summary="$summary
+  $1: $p passed, $f failed"
+	mkdir -p build/results
+	echo "$p $f $(date -u +%Y-%m-%d) $(git rev-parse --short HEAD 2>/dev/null || echo -)" >"build/results/$1"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
 for stage in "$@"; do
 	# --subtotal=LABEL: the counts so far, as "LABEL: N passed, N failed"
 	# (make test-full prints make test's own closing line this way).
@@ -70,31 +101,38 @@ for stage in "$@"; do
 		echo "${stage#--subtotal=}: $total_pass passed, $total_fail failed"
 		continue
 		;;
+	*+*)
+		members=$(echo "$stage" | tr '+' ' ')
+		for m in $members; do
+			stage_cmd "$m" >/dev/null || { echo "run-all: unknown stage $m" >&2; exit 2; }
+		done
+		echo "=== side by side: $members (each one's output when all have ended)"
+		outs=
+		for m in $members; do
+			out=$(mktemp)
+			outs="$outs $out"
+			cmd=$(stage_cmd "$m")
+			echo "# $m: $cmd, output in $out as it comes"
+			{ $cmd >"$out" 2>&1; echo "exit=$?" >"$out.rc"; } &
+		done
+		wait
+		for out in $outs; do
+			m=${members%% *}
+			members=${members#"$m"}
+			members=${members# }
+			echo "=== $m: $(stage_cmd "$m")"
+			cat "$out"
+			tally "$m" "$out"
+		done
+		continue
+		;;
 	esac
 	cmd=$(stage_cmd "$stage") || { echo "run-all: unknown stage $stage" >&2; exit 2; }
 	echo "=== $stage: $cmd"
 	out=$(mktemp)
 	# The stage's output goes to the terminal as it comes and to a file.
 	{ $cmd 2>&1; echo "exit=$?" >"$out.rc"; } | tee "$out"
-	rc=$(sed 's/exit=//' "$out.rc")
-	line=$(grep -E '^(# )?([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
-	p=$(echo "$line" | sed -nE 's/.*(^|[^0-9])([0-9]+) passed.*/\2/p')
-	f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
-	rm -f "$out" "$out.rc"
-	if [ -z "$p" ] || [ -z "$f" ]; then
-		p=0
-		f=1
-		echo "run-all: stage $stage printed no result line (exit $rc)"
-	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1
-		echo "run-all: stage $stage exited $rc with no failed check"
-	fi
-	summary="$summary
-  $stage: $p passed, $f failed"
-	mkdir -p build/results
-	echo "$p $f $(date -u +%Y-%m-%d) $(git rev-parse --short HEAD 2>/dev/null || echo -)" >"build/results/$stage"
-	total_pass=$((total_pass + p))
-	total_fail=$((total_fail + f))
+	tally "$stage" "$out"
 done
 
 sh tests/support-table.sh >/dev/null ||
