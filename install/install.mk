@@ -46,11 +46,8 @@ VFIO_GROUP ?= kvm
 # installed): /usr/lib where /lib is a link to it (merged /usr, every
 # Debian 12 and 13 host), else /lib. The distinction matters in a staging
 # root: systemd 257 (Debian 13) no longer reads DESTDIR/lib/systemd, so
-# systemctl --root=DESTDIR could not find the unit there. The tree that
-# decides is DESTDIR's when it has a /lib (an image's root), else this
-# machine's (an empty staging directory, copied here later).
-MTTY_LIBROOT := $(if $(shell test -e '$(DESTDIR)/lib' -o -L '$(DESTDIR)/lib' && echo y),$(DESTDIR))
-MTTY_SYSLIB := $(if $(shell test -L '$(MTTY_LIBROOT)/lib' && echo merged),/usr/lib,/lib)
+# systemctl --root=DESTDIR could not find the unit there.
+MTTY_SYSLIB := $(if $(shell test -L /lib && echo merged),/usr/lib,/lib)
 UDEVDIR ?= $(or $(shell pkg-config --variable=udevdir udev 2>/dev/null),$(MTTY_SYSLIB)/udev)
 SYSTEMDUNITDIR ?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),$(MTTY_SYSLIB)/systemd/system)
 MODULESLOADDIR ?= $(or $(shell pkg-config --variable=modulesloaddir systemd 2>/dev/null),/usr/lib/modules-load.d)
